@@ -1,0 +1,203 @@
+//! Data loading: reads the CSV files of `data/` (embedded in the binary, or from a directory)
+//! into typed records and checks them as a whole. A bad file stops loading with an error naming
+//! the file, the line, the field and the reason; nothing is half-loaded.
+
+mod files;
+mod records;
+mod table;
+mod validate;
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
+
+pub use records::*;
+
+use table::Table;
+
+/// The files of a data set, in the order they are read.
+pub const DATA_FILES: [&str; 9] = [
+    "country.csv",
+    "regions.csv",
+    "cercles.csv",
+    "cercle_regions.csv",
+    "communes.csv",
+    "commune_moves.csv",
+    "lineage.csv",
+    "maps.csv",
+    "reorganisations.csv",
+];
+
+/// The data set shipped with the binary, so it runs from any directory.
+const EMBEDDED: [(&str, &str); 9] = [
+    ("country.csv", include_str!("../../data/country.csv")),
+    ("regions.csv", include_str!("../../data/regions.csv")),
+    ("cercles.csv", include_str!("../../data/cercles.csv")),
+    (
+        "cercle_regions.csv",
+        include_str!("../../data/cercle_regions.csv"),
+    ),
+    ("communes.csv", include_str!("../../data/communes.csv")),
+    (
+        "commune_moves.csv",
+        include_str!("../../data/commune_moves.csv"),
+    ),
+    ("lineage.csv", include_str!("../../data/lineage.csv")),
+    ("maps.csv", include_str!("../../data/maps.csv")),
+    (
+        "reorganisations.csv",
+        include_str!("../../data/reorganisations.csv"),
+    ),
+];
+
+/// Where to read the data files from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataSource {
+    /// The copy compiled into the binary.
+    Embedded,
+    /// A directory holding the files of [`DATA_FILES`].
+    Directory(PathBuf),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    #[error("{file}: cannot be read: {source}")]
+    Unreadable {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}, line {line}, field `{field}`: {reason}")]
+    Invalid {
+        file: String,
+        line: u64,
+        field: String,
+        reason: String,
+    },
+}
+
+impl DatasetError {
+    pub(crate) fn invalid(
+        file: &str,
+        line: u64,
+        field: &str,
+        reason: impl Into<String>,
+    ) -> DatasetError {
+        DatasetError::Invalid {
+            file: file.to_owned(),
+            line,
+            field: field.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+fn read_files(source: &DataSource) -> Result<Vec<(&'static str, String)>, DatasetError> {
+    match source {
+        DataSource::Embedded => Ok(EMBEDDED
+            .iter()
+            .map(|(name, text)| (*name, (*text).to_owned()))
+            .collect()),
+        DataSource::Directory(dir) => DATA_FILES
+            .iter()
+            .map(|name| {
+                let path = dir.join(name);
+                std::fs::read_to_string(&path)
+                    .map(|text| (*name, text))
+                    .map_err(|source| DatasetError::Unreadable {
+                        file: path.display().to_string(),
+                        source,
+                    })
+            })
+            .collect(),
+    }
+}
+
+/// Reads and checks a whole data set.
+pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
+    let texts = read_files(source)?;
+    let mut hasher = DefaultHasher::new();
+    texts.hash(&mut hasher);
+    let text = |name: &str| {
+        texts
+            .iter()
+            .find(|(file, _)| *file == name)
+            .map_or("", |(_, text)| text.as_str())
+    };
+    let table = |name: &'static str, required: &[&str]| Table::parse(name, text(name), required);
+
+    let country = files::read_country(&table("country.csv", &["code", "name"])?)?;
+    let [country_unit] = country.as_slice() else {
+        return Err(DatasetError::invalid(
+            "country.csv",
+            2,
+            "code",
+            "exactly one country row is expected",
+        ));
+    };
+    let (regions, mut containment) = files::read_regions(
+        &table("regions.csv", &["number", "name", "kind", "valid_from"])?,
+        &country_unit.code,
+    )?;
+    let cercles = files::read_cercles(&table(
+        "cercles.csv",
+        &["code", "name", "valid_from", "confidence"],
+    )?)?;
+    containment.extend(files::read_cercle_regions(&table(
+        "cercle_regions.csv",
+        &["cercle", "region", "from", "until", "confidence", "source"],
+    )?)?);
+    let (communes, mut commune_containment) = files::read_communes(&table(
+        "communes.csv",
+        &["code", "name", "parent", "urban", "valid_from"],
+    )?)?;
+    let moves = files::read_commune_moves(&table(
+        "commune_moves.csv",
+        &["commune", "date", "cercle", "region", "confidence", "basis"],
+    )?)?;
+    files::apply_commune_moves(&mut commune_containment, &moves)?;
+    containment.extend(commune_containment);
+    let lineage = files::read_lineage(&table(
+        "lineage.csv",
+        &[
+            "from",
+            "to",
+            "date",
+            "kind",
+            "partial",
+            "confidence",
+            "basis",
+        ],
+    )?)?;
+    let maps = files::read_maps(&table(
+        "maps.csv",
+        &[
+            "map",
+            "from",
+            "until",
+            "regions",
+            "districts",
+            "cercles",
+            "communes",
+            "stated_by",
+        ],
+    )?)?;
+    let reorganisations = files::read_reorganisations(&table(
+        "reorganisations.csv",
+        &["date", "name", "legal_acts", "date_confidence", "summary"],
+    )?)?;
+
+    let mut units = country;
+    units.extend(regions);
+    units.extend(cercles);
+    units.extend(communes);
+    let dataset = Dataset {
+        units,
+        containment,
+        lineage,
+        maps,
+        reorganisations,
+        version: format!("{:016x}", hasher.finish()),
+    };
+    validate::validate(&dataset, &moves)?;
+    Ok(dataset)
+}

@@ -1,0 +1,245 @@
+//! The validated values the rest of the crate works with: units, containment periods, lineage
+//! links, maps and reorganisations. Built only by [`super::load_dataset`], so a value of these
+//! types has passed every check.
+
+use chrono::NaiveDate;
+
+/// The first day the data covers: law 96-059 created the communes on 1996-11-04.
+pub const DATA_START: NaiveDate = match NaiveDate::from_ymd_opt(1996, 11, 4) {
+    Some(date) => date,
+    None => panic!("1996-11-04 is a valid date"),
+};
+
+/// The level of a unit in the administrative tree, from the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    Country,
+    /// A region or the Bamako District (first-level units).
+    Region,
+    Cercle,
+    Commune,
+}
+
+impl Level {
+    /// The level directly above, where a unit of this level normally sits.
+    pub fn parent(self) -> Option<Level> {
+        match self {
+            Level::Country => None,
+            Level::Region => Some(Level::Country),
+            Level::Cercle => Some(Level::Region),
+            Level::Commune => Some(Level::Cercle),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Country => "country",
+            Level::Region => "region",
+            Level::Cercle => "cercle",
+            Level::Commune => "commune",
+        }
+    }
+}
+
+/// Whether a first-level unit is a region or the capital district.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionKind {
+    Region,
+    District,
+}
+
+/// A half-open interval of dates, `[from, until)`; `None` is unbounded (for `from`: the unit
+/// existed before the data begins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Period {
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl Period {
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|from| from <= date) && self.until.is_none_or(|until| date < until)
+    }
+
+    pub fn overlaps(&self, other: &Period) -> bool {
+        let starts_before_other_ends = match (self.from, other.until) {
+            (Some(from), Some(until)) => from < until,
+            _ => true,
+        };
+        let other_starts_before_end = match (other.from, self.until) {
+            (Some(from), Some(until)) => from < until,
+            _ => true,
+        };
+        starts_before_other_ends && other_starts_before_end
+    }
+}
+
+/// How sure the sources are of a fact, as `../shared/reference/` grades it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// The code systems a unit's codes belong to. Never mix them up: Ménaka is 10 in the seeds,
+/// ML-9 in ISO 3166-2 and ML10 in OCHA's p-codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CodeSystem {
+    /// ISO 3166-1 alpha-2 (the country: ML).
+    Iso3166_1,
+    /// The seeds' region number, "00" (Bamako) to "19" (Douentza): the order of law 2012-017.
+    SeedRegionNumber,
+    /// Region codes of law 2023-007 (Bandiagara 19), used in the 2023 cercle codes.
+    Law2023Region,
+    /// The 4-digit cercle codes of the 2023 structure (1903 = Bankass).
+    Cercle2023,
+    /// OCHA COD-AB p-codes of the pre-2023 map (ML05 = Mopti, ML0502 = Bankass).
+    OchaPcode,
+    /// ISO 3166-2:ML subdivision codes (ML-9 = Ménaka, ML-10 = Taoudénit).
+    Iso3166_2,
+    /// This project's own commune codes: `CM-<seed cercle's 2023 code>-<position in the seed>`.
+    MaliAdminCommune,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code {
+    pub system: CodeSystem,
+    pub value: String,
+}
+
+/// What kind of figure a population is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureKind {
+    /// A national census (RGPH 1998, RGPH 2009).
+    Census,
+    /// A projection published for a year without a census.
+    Estimate,
+    /// A population the source gives for a year without saying how it was obtained (seed 000's
+    /// "Population (2023)", which other sources call the 2022 census).
+    Reported,
+}
+
+/// One published population figure, with where it comes from and what territory it counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PopulationFigure {
+    pub year: i32,
+    pub value: u64,
+    pub kind: FigureKind,
+    pub source: &'static str,
+    /// Which territory the figure describes (the unit at the census, or today's unit).
+    pub territory: &'static str,
+}
+
+/// Where a record was read: for error messages and provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: &'static str,
+    pub line: u64,
+}
+
+/// One administrative unit: the country, a region or district, a cercle or a commune.
+#[derive(Debug, Clone)]
+pub struct UnitRecord {
+    /// The unit's primary code, unique across all levels (see `data/README.md`).
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub region_kind: Option<RegionKind>,
+    /// For communes: an urban commune (`true`) or a rural one.
+    pub urban: Option<bool>,
+    /// Every code of the unit, the primary one first.
+    pub codes: Vec<Code>,
+    /// Other spellings and names, from the seeds' variants and other sources.
+    pub aliases: Vec<String>,
+    pub validity: Period,
+    pub area_km2: Option<u64>,
+    pub figures: Vec<PopulationFigure>,
+    /// How sure the sources are that the unit exists as described on its dates.
+    pub confidence: Confidence,
+    /// The label the seed gives the unit, verbatim (absent for units the seeds lack).
+    pub seed_name: Option<String>,
+    pub note: Option<String>,
+    pub origin: Origin,
+}
+
+/// `child` lies in `parent` during `period`.
+#[derive(Debug, Clone)]
+pub struct ContainmentRecord {
+    pub child: String,
+    pub parent: String,
+    pub period: Period,
+    pub confidence: Confidence,
+    pub source: String,
+    pub origin: Origin,
+}
+
+/// How a unit's territory went to another unit of the same level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineageKind {
+    /// `to` was created on `date` from (part of) `from`'s territory.
+    CreatedFrom,
+    /// Part of `from`'s territory went to the existing unit `to`.
+    PartTransferred,
+}
+
+/// A history link between two units of the same level.
+#[derive(Debug, Clone)]
+pub struct LineageRecord {
+    pub from: String,
+    pub to: String,
+    pub date: NaiveDate,
+    pub kind: LineageKind,
+    /// Only part of `from`'s territory went to `to`.
+    pub partial: bool,
+    pub confidence: Confidence,
+    pub basis: String,
+    pub origin: Origin,
+}
+
+/// A period of one administrative map, with the counts of units it holds by our facts and as
+/// the sources state them.
+#[derive(Debug, Clone)]
+pub struct MapRecord {
+    /// "A", "B" or "C" (map A has two periods: before and after 2001-06-07).
+    pub name: String,
+    pub period: Period,
+    pub counts: UnitCounts,
+    pub stated: UnitCounts,
+    pub stated_by: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnitCounts {
+    pub regions: usize,
+    pub districts: usize,
+    pub cercles: usize,
+    pub communes: usize,
+}
+
+/// A change of the map: the creation of communes or regions.
+#[derive(Debug, Clone)]
+pub struct ReorganisationRecord {
+    pub date: NaiveDate,
+    pub name: String,
+    pub legal_acts: Vec<String>,
+    pub date_confidence: Confidence,
+    /// Codes of the regions that came into force on `date`.
+    pub regions_created: Vec<String>,
+    pub summary: String,
+    pub sources: Vec<String>,
+    pub origin: Origin,
+}
+
+/// Everything in `data/`, checked.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub units: Vec<UnitRecord>,
+    pub containment: Vec<ContainmentRecord>,
+    pub lineage: Vec<LineageRecord>,
+    pub maps: Vec<MapRecord>,
+    pub reorganisations: Vec<ReorganisationRecord>,
+    /// A digest of the files' bytes: changes whenever the data does.
+    pub version: String,
+}

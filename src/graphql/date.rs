@@ -1,0 +1,59 @@
+//! The `Date` scalar and how a field's date is chosen: its own `asOf`, else its parent's, else
+//! today.
+
+use async_graphql::{
+    ErrorExtensions, InputValueError, InputValueResult, Scalar, ScalarType, Value,
+};
+use chrono::NaiveDate;
+
+use super::error::ApiError;
+use crate::dataset::DATA_START;
+
+/// A calendar date, ISO 8601 `YYYY-MM-DD` (for example "2010-01-01").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => parse_iso_date(text).map(Date).ok_or_else(|| {
+                InputValueError::custom(format!("`{text}` is not a date: expected YYYY-MM-DD"))
+            }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// Parses exactly `YYYY-MM-DD` (chrono alone would also take "2010-1-1").
+fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let shape_ok = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shape_ok
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+/// The date a field answers for: `asked` if given (refused before the data begins), else
+/// `inherited` (the parent's date).
+pub fn resolve_date(asked: Option<Date>, inherited: NaiveDate) -> async_graphql::Result<NaiveDate> {
+    match asked {
+        Some(Date(date)) if date < DATA_START => Err(ApiError::OutOfRange {
+            date: date.to_string(),
+            start: DATA_START.to_string(),
+        }
+        .extend()),
+        Some(Date(date)) => Ok(date),
+        None => Ok(inherited),
+    }
+}

@@ -1,0 +1,519 @@
+//! The schema's unit types: `Country`, `Region` (regions and the Bamako District), `Cercle` and
+//! `Commune`, all implementing the `AdminUnit` interface. Every object is a unit seen on a date
+//! (`asOf`); nested fields answer for that date unless given their own `asOf`.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, Interface, MergedObject, Object, Result, SimpleObject};
+use chrono::NaiveDate;
+
+use super::date::{Date, resolve_date};
+use super::loaders::{LevelKey, Loaders};
+use crate::dataset::{self, DATA_START};
+use crate::model::{AdminGraph, UnitId};
+
+pub(super) fn graph<'a>(ctx: &Context<'a>) -> &'a AdminGraph {
+    ctx.data_unchecked::<Arc<AdminGraph>>()
+}
+
+fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
+    ctx.data_unchecked::<Loaders>()
+}
+
+/// A unit seen on a date: what every unit object wraps.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitAt {
+    pub id: UnitId,
+    pub as_of: NaiveDate,
+}
+
+/// The level of a unit in the administrative tree.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "dataset::Level")]
+pub enum Level {
+    /// Mali.
+    Country,
+    /// A region or the Bamako District.
+    Region,
+    /// A cercle (second level).
+    Cercle,
+    /// A commune (third level).
+    Commune,
+}
+
+/// Whether a first-level unit is a region or the capital district.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "dataset::RegionKind")]
+pub enum RegionKind {
+    /// One of the regions.
+    Region,
+    /// The Bamako capital district: no cercles, six communes.
+    District,
+}
+
+/// How sure the sources are of a fact (as `shared/reference` grades it).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "dataset::Confidence")]
+pub enum Confidence {
+    /// Inferred, or from one indirect source.
+    Low,
+    /// Likely; not confirmed by an official text.
+    Medium,
+    /// Confirmed by several sources.
+    High,
+}
+
+/// The code systems of units' codes. Never mix them up: Ménaka is 10 in the seeds, ML-9 in
+/// ISO 3166-2 and ML10 in OCHA's p-codes.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "dataset::CodeSystem")]
+pub enum CodeSystem {
+    /// ISO 3166-1 alpha-2 (the country: ML).
+    #[graphql(name = "ISO_3166_1")]
+    Iso3166_1,
+    /// The seeds' region number, "00" (Bamako) to "19" (Douentza); the primary code of regions.
+    SeedRegionNumber,
+    /// Region codes of law 2023-007 (Bandiagara 19), used in the 2023 cercle codes.
+    #[graphql(name = "LAW_2023_007_REGION")]
+    Law2023Region,
+    /// The 4-digit cercle codes of the 2023 structure (1903 = Bankass); the primary code of
+    /// cercles, also for the cercles of the older maps that continue in 2023.
+    #[graphql(name = "CERCLE_2023")]
+    Cercle2023,
+    /// OCHA COD-AB p-codes of the pre-2023 map (ML05 = Mopti, ML0502 = Bankass).
+    OchaPcode,
+    /// ISO 3166-2:ML subdivision codes (ML-9 = Ménaka, ML-10 = Taoudénit).
+    #[graphql(name = "ISO_3166_2")]
+    Iso3166_2,
+    /// This API's own commune codes, `CM-<cercle's 2023 code>-<position in seed 001>` (no source
+    /// gives commune codes); the primary code of communes.
+    MaliAdminCommune,
+}
+
+/// What kind of figure a population is.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "dataset::FigureKind")]
+pub enum FigureKind {
+    /// A national census (RGPH 1998, RGPH 2009).
+    Census,
+    /// A projection for a year without a census.
+    Estimate,
+    /// A figure the source gives for a year without saying how it was obtained (seed 000's 2023
+    /// column, which other sources call the 2022 census).
+    Reported,
+}
+
+/// Whether a unit exists on a date.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitStatus {
+    /// The unit is in force on the date.
+    InForce,
+    /// The unit was created after the date.
+    NotYetCreated,
+    /// The unit had ceased to exist by the date.
+    Ended,
+}
+
+/// One of a unit's codes, with the system it belongs to.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct UnitCode {
+    /// The code system.
+    pub system: CodeSystem,
+    /// The code, as that system writes it.
+    pub value: String,
+}
+
+/// A published population figure, with its source and the territory it counts.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PopulationFigure {
+    /// The year the figure is for.
+    pub year: i32,
+    /// The number of inhabitants.
+    pub value: i32,
+    /// Census, estimate or reported figure.
+    pub kind: FigureKind,
+    /// The source document.
+    pub source: &'static str,
+    /// Which territory the figure counts (the unit at the census, or today's unit).
+    pub territory: &'static str,
+}
+
+fn to_int(value: u64) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+/// Fields every unit has (shared by the unit types through `MergedObject`).
+pub struct UnitFields(UnitAt);
+
+#[Object]
+impl UnitFields {
+    /// The unit's primary code, unique across all levels and stable across maps: the seed's
+    /// number for regions ("05"), the 2023 cercle code for cercles ("1903"), our own code for
+    /// communes ("CM-0204-07"), "ML" for the country. All codes are in `codes`.
+    async fn code<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
+        &graph(ctx).unit(self.0.id).code
+    }
+
+    /// Every code of the unit, with its system; the primary code first.
+    async fn codes(&self, ctx: &Context<'_>) -> Vec<UnitCode> {
+        graph(ctx)
+            .unit(self.0.id)
+            .codes
+            .iter()
+            .map(|c| UnitCode {
+                system: c.system.into(),
+                value: c.value.clone(),
+            })
+            .collect()
+    }
+
+    /// The unit's name (the accented spelling where sources differ).
+    async fn name<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
+        &graph(ctx).unit(self.0.id).name
+    }
+
+    /// Other names and spellings of the unit, from the seeds' variants and other sources.
+    async fn aliases<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx [String] {
+        &graph(ctx).unit(self.0.id).aliases
+    }
+
+    /// The unit's level.
+    async fn level(&self, ctx: &Context<'_>) -> Level {
+        graph(ctx).unit(self.0.id).level.into()
+    }
+
+    /// The date this object answers for: nested fields without their own `asOf` use it.
+    async fn as_of(&self, _ctx: &Context<'_>) -> Date {
+        Date(self.0.as_of)
+    }
+
+    /// The first day the unit is in force; null if it existed before the data begins
+    /// (1996-11-04).
+    async fn valid_from(&self, ctx: &Context<'_>) -> Option<Date> {
+        graph(ctx).unit(self.0.id).validity.from.map(Date)
+    }
+
+    /// The first day the unit is no longer in force; null while it is.
+    async fn valid_until(&self, ctx: &Context<'_>) -> Option<Date> {
+        graph(ctx).unit(self.0.id).validity.until.map(Date)
+    }
+
+    /// Whether the unit is in force on `asOf` (default: this object's date).
+    async fn status(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<UnitStatus> {
+        let date = resolve_date(as_of, self.0.as_of)?;
+        let validity = graph(ctx).unit(self.0.id).validity;
+        Ok(if validity.contains(date) {
+            UnitStatus::InForce
+        } else if validity.from.is_some_and(|from| date < from) {
+            UnitStatus::NotYetCreated
+        } else {
+            UnitStatus::Ended
+        })
+    }
+
+    /// The published population of the unit for `year`, or null when no source gives one.
+    /// Which territory it counts, and its source, are in `populations`.
+    async fn population(&self, ctx: &Context<'_>, year: i32) -> Option<i32> {
+        graph(ctx)
+            .unit(self.0.id)
+            .figures
+            .iter()
+            .find(|f| f.year == year)
+            .map(|f| to_int(f.value))
+    }
+
+    /// Every published population figure of the unit, by year.
+    async fn populations(&self, ctx: &Context<'_>) -> Vec<PopulationFigure> {
+        graph(ctx)
+            .unit(self.0.id)
+            .figures
+            .iter()
+            .map(|f| PopulationFigure {
+                year: f.year,
+                value: to_int(f.value),
+                kind: f.kind.into(),
+                source: f.source,
+                territory: f.territory,
+            })
+            .collect()
+    }
+
+    /// How sure the sources are that the unit exists as described on its dates.
+    async fn confidence(&self, ctx: &Context<'_>) -> Confidence {
+        graph(ctx).unit(self.0.id).confidence.into()
+    }
+
+    /// The label the seed gives the unit, verbatim (null for units the seeds lack).
+    async fn seed_name<'ctx>(&self, ctx: &Context<'ctx>) -> Option<&'ctx str> {
+        graph(ctx).unit(self.0.id).seed_name.as_deref()
+    }
+
+    /// What the sources say that the other fields cannot (doubts, misspellings kept as given).
+    async fn note<'ctx>(&self, ctx: &Context<'ctx>) -> Option<&'ctx str> {
+        graph(ctx).unit(self.0.id).note.as_deref()
+    }
+}
+
+/// Loads the units of `level` inside `at` on its date (or `as_of`), as objects of type `T`.
+async fn contained<T: From<UnitAt>>(
+    ctx: &Context<'_>,
+    at: UnitAt,
+    level: dataset::Level,
+    as_of: Option<Date>,
+) -> Result<Vec<T>> {
+    let date = resolve_date(as_of, at.as_of)?;
+    let key = LevelKey {
+        unit: at.id,
+        level,
+        date,
+    };
+    let ids = loaders(ctx).descendants.load_one(key).await?;
+    Ok(ids
+        .iter()
+        .flat_map(|ids| ids.iter())
+        .map(|&id| T::from(UnitAt { id, as_of: date }))
+        .collect())
+}
+
+/// Loads the unit of `level` that contains `at` on its date (or `as_of`), as a `T`.
+async fn containing<T: From<UnitAt>>(
+    ctx: &Context<'_>,
+    at: UnitAt,
+    level: dataset::Level,
+    as_of: Option<Date>,
+) -> Result<Option<T>> {
+    let date = resolve_date(as_of, at.as_of)?;
+    let key = LevelKey {
+        unit: at.id,
+        level,
+        date,
+    };
+    let found = loaders(ctx).ancestors.load_one(key).await?;
+    Ok(found.map(|id| T::from(UnitAt { id, as_of: date })))
+}
+
+/// Declares a unit type: a `MergedObject` of the shared [`UnitFields`] and its own fields,
+/// dereferencing to `UnitFields` so that the `AdminUnit` interface reaches the shared fields.
+macro_rules! unit_type {
+    ($(#[$doc:meta])* $name:ident, $fields:ident) => {
+        $(#[$doc])*
+        #[derive(MergedObject)]
+        pub struct $name(UnitFields, $fields);
+
+        impl From<UnitAt> for $name {
+            fn from(at: UnitAt) -> Self {
+                $name(UnitFields(at), $fields(at))
+            }
+        }
+
+        impl Deref for $name {
+            type Target = UnitFields;
+            fn deref(&self) -> &UnitFields {
+                &self.0
+            }
+        }
+    };
+}
+
+unit_type!(
+    /// Mali, the root of the tree.
+    Country,
+    CountryFields
+);
+unit_type!(
+    /// A first-level unit: one of the regions, or the Bamako District (`kind: DISTRICT`).
+    Region,
+    RegionFields
+);
+unit_type!(
+    /// A cercle, the second level. A cercle that kept its name and seat across a reorganisation
+    /// is one unit before and after (Bankass moved from Mopti to Bandiagara region).
+    Cercle,
+    CercleFields
+);
+unit_type!(
+    /// A commune, the third level (703 in the seeds; Bamako's six have no cercle).
+    Commune,
+    CommuneFields
+);
+
+/// Fields of the country.
+pub struct CountryFields(UnitAt);
+
+#[Object]
+impl CountryFields {
+    /// The regions and the district in force on `asOf` (default: this object's date), by number.
+    async fn regions(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Region>> {
+        contained(ctx, self.0, dataset::Level::Region, as_of).await
+    }
+}
+
+/// Fields of regions and the district.
+pub struct RegionFields(UnitAt);
+
+#[Object]
+impl RegionFields {
+    /// The seed's region number, two digits: "00" (Bamako) to "19" (Douentza; Bandiagara is
+    /// "17"). Law 2023-007's codes differ for the 2023 regions: see `codes`.
+    async fn number<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
+        &graph(ctx).unit(self.0.id).code
+    }
+
+    /// A region, or the Bamako District.
+    async fn kind(&self, ctx: &Context<'_>) -> RegionKind {
+        graph(ctx)
+            .unit(self.0.id)
+            .region_kind
+            .map_or(RegionKind::Region, Into::into)
+    }
+
+    /// The area in km² as seed 000 gives it (today's territory).
+    async fn area_km2(&self, ctx: &Context<'_>) -> Option<i32> {
+        graph(ctx).unit(self.0.id).area_km2.map(to_int)
+    }
+
+    /// The cercles of the region on `asOf` (default: this object's date), by name. Empty for the
+    /// Bamako District.
+    async fn cercles(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Cercle>> {
+        contained(ctx, self.0, dataset::Level::Cercle, as_of).await
+    }
+
+    /// All communes of the region on `asOf` (default: this object's date), by name: those of its
+    /// cercles, and those that lie in it directly (Bamako's six; Salam, cercle unknown).
+    async fn communes(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Commune>> {
+        contained(ctx, self.0, dataset::Level::Commune, as_of).await
+    }
+}
+
+/// Fields of cercles.
+pub struct CercleFields(UnitAt);
+
+#[Object]
+impl CercleFields {
+    /// The region the cercle lies in on `asOf` (default: this object's date); null when the
+    /// cercle is not in force then.
+    async fn region(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Option<Region>> {
+        containing(ctx, self.0, dataset::Level::Region, as_of).await
+    }
+
+    /// The communes of the cercle on `asOf` (default: this object's date), by name.
+    async fn communes(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Commune>> {
+        contained(ctx, self.0, dataset::Level::Commune, as_of).await
+    }
+}
+
+/// Fields of communes.
+pub struct CommuneFields(UnitAt);
+
+#[Object]
+impl CommuneFields {
+    /// An urban commune (`true`) or a rural one, as seed 001 gives it.
+    async fn urban(&self, ctx: &Context<'_>) -> bool {
+        graph(ctx).unit(self.0.id).urban.unwrap_or(false)
+    }
+
+    /// The cercle the commune lies in on `asOf` (default: this object's date); null for
+    /// Bamako's communes, and where the cercle is unknown (Salam since 2016).
+    async fn cercle(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Option<Cercle>> {
+        containing(ctx, self.0, dataset::Level::Cercle, as_of).await
+    }
+
+    /// The region (or district) the commune lies in on `asOf` (default: this object's date).
+    async fn region(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Option<Region>> {
+        containing(ctx, self.0, dataset::Level::Region, as_of).await
+    }
+}
+
+/// Any administrative unit: the country, a region or district, a cercle or a commune.
+#[derive(Interface)]
+#[graphql(
+    name = "AdminUnit",
+    field(
+        name = "code",
+        ty = "&'ctx str",
+        desc = "The unit's primary code, unique across levels."
+    ),
+    field(
+        name = "codes",
+        ty = "Vec<UnitCode>",
+        desc = "Every code of the unit, with its system."
+    ),
+    field(name = "name", ty = "&'ctx str", desc = "The unit's name."),
+    field(
+        name = "aliases",
+        ty = "&'ctx [String]",
+        desc = "Other names and spellings."
+    ),
+    field(name = "level", ty = "Level", desc = "The unit's level."),
+    field(
+        name = "as_of",
+        ty = "Date",
+        desc = "The date this object answers for."
+    ),
+    field(
+        name = "valid_from",
+        ty = "Option<Date>",
+        desc = "The first day in force; null if before 1996-11-04."
+    ),
+    field(
+        name = "valid_until",
+        ty = "Option<Date>",
+        desc = "The first day no longer in force; null while in force."
+    ),
+    field(
+        name = "status",
+        ty = "Result<UnitStatus>",
+        desc = "Whether the unit is in force on `asOf` (default: this object's date).",
+        arg(name = "as_of", ty = "Option<Date>")
+    ),
+    field(
+        name = "population",
+        ty = "Option<i32>",
+        desc = "The published population for `year`, or null.",
+        arg(name = "year", ty = "i32")
+    ),
+    field(
+        name = "populations",
+        ty = "Vec<PopulationFigure>",
+        desc = "Every published population figure."
+    ),
+    field(
+        name = "confidence",
+        ty = "Confidence",
+        desc = "How sure the sources are of the unit."
+    ),
+    field(
+        name = "seed_name",
+        ty = "Option<&'ctx str>",
+        desc = "The seed's label, verbatim."
+    ),
+    field(
+        name = "note",
+        ty = "Option<&'ctx str>",
+        desc = "What the sources say that the other fields cannot."
+    )
+)]
+pub enum AdminUnit {
+    Country(Country),
+    Region(Region),
+    Cercle(Cercle),
+    Commune(Commune),
+}
+
+impl AdminUnit {
+    /// The object of the unit's own type.
+    pub fn new(graph: &AdminGraph, at: UnitAt) -> AdminUnit {
+        match graph.unit(at.id).level {
+            dataset::Level::Country => AdminUnit::Country(at.into()),
+            dataset::Level::Region => AdminUnit::Region(at.into()),
+            dataset::Level::Cercle => AdminUnit::Cercle(at.into()),
+            dataset::Level::Commune => AdminUnit::Commune(at.into()),
+        }
+    }
+}
+
+/// The first date the data covers, as the schema reports it.
+pub fn data_start() -> Date {
+    Date(DATA_START)
+}

@@ -1,0 +1,66 @@
+//! The `mali-admin` binary: settings → data → model → schema → HTTP server.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Parser;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use mali_admin::config::{Command, Config};
+use mali_admin::dataset::load_dataset;
+use mali_admin::graphql::{ApiSettings, build_api, schema_sdl};
+use mali_admin::http;
+use mali_admin::model::AdminGraph;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = Config::parse();
+    if config.command == Some(Command::Schema) {
+        print!("{}", schema_sdl());
+        return Ok(());
+    }
+
+    let started = Instant::now();
+    let source = config.data_source();
+    let dataset = load_dataset(&source).context("the data could not be loaded")?;
+    let graph = Arc::new(AdminGraph::build(dataset));
+    tracing::info!(
+        units = graph.units().len(),
+        version = graph.version(),
+        micros = started.elapsed().as_micros() as u64,
+        ?source,
+        "data loaded and checked"
+    );
+    if config.command == Some(Command::Check) {
+        println!(
+            "data OK: {} units, version {}",
+            graph.units().len(),
+            graph.version()
+        );
+        return Ok(());
+    }
+
+    let api = build_api(
+        graph,
+        &ApiSettings {
+            today: config.today,
+        },
+    );
+    let listener = TcpListener::bind((config.listen, config.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", config.listen, config.port))?;
+    let address = listener.local_addr()?;
+    tracing::info!(
+        "listening: GraphiQL at http://{address}/, GraphQL at http://{address}{}",
+        http::GRAPHQL_PATH
+    );
+    http::serve(listener, http::router(api.schema), http::shutdown_signal()).await?;
+    Ok(())
+}
