@@ -2,27 +2,35 @@
 
 use std::future::Future;
 use std::io;
+use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::GraphQL;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
+use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-use crate::graphql::AppSchema;
+use crate::graphql::Api;
 
 /// The GraphQL endpoint's path.
 pub const GRAPHQL_PATH: &str = "/graphql";
 
-/// The application's routes over `schema`.
-pub fn router(schema: AppSchema) -> Router {
+/// The application's routes over `api`.
+pub fn router(api: Arc<Api>) -> Router {
     Router::new()
         .route("/", get(graphiql))
-        .route_service(GRAPHQL_PATH, GraphQL::new(schema))
+        .route(GRAPHQL_PATH, get(graphql).post(graphql))
         .route("/healthz", get(healthz))
         .layer(TraceLayer::new_for_http())
+        .with_state(api)
+}
+
+/// One GraphQL request, from a `GET` query string or a `POST` body.
+async fn graphql(State(api): State<Arc<Api>>, request: GraphQLRequest) -> GraphQLResponse {
+    api.execute(request.into_inner()).await.into()
 }
 
 async fn graphiql() -> Html<String> {

@@ -61,6 +61,11 @@ async fn main() -> anyhow::Result<()> {
         "listening: GraphiQL at http://{address}/, GraphQL at http://{address}{}",
         http::GRAPHQL_PATH
     );
-    http::serve(listener, http::router(api.schema), http::shutdown_signal()).await?;
+    http::serve(
+        listener,
+        http::router(Arc::new(api)),
+        http::shutdown_signal(),
+    )
+    .await?;
     Ok(())
 }

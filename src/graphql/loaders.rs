@@ -1,18 +1,23 @@
 //! DataLoaders that batch the nested lookups of one nesting level into one call on the model:
 //! every cercle's communes in a query are asked for together, not cercle by cercle.
 //!
-//! The loaders run with no delay: async-graphql polls every sibling field of a level before the
-//! batch task it spawned gets to run, so the batch already holds the whole level, and the default
-//! 1 ms wait per level would only add latency (see the closing note of issue 2 for the counts).
+//! Each request gets its own loaders, whose batches are not spawned on the runtime but queued in
+//! a [`BatchQueue`] that [`super::Api::execute`] runs only when the query can make no more
+//! progress, that is once every field of the level has asked. Neither of async-graphql's usual
+//! set-ups does this: with the default 1 ms delay every level waits for a timer, and with no
+//! delay the spawned batch runs as soon as futures' `FuturesUnordered` yields (it does after two
+//! of its children wake themselves, which every object's field set does), splitting a level
+//! into several batches.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use chrono::NaiveDate;
+use futures_util::future::BoxFuture;
 
 use crate::dataset::Level;
 use crate::model::{AdminGraph, UnitId};
@@ -99,25 +104,43 @@ impl Loader<LevelKey> for AncestorLoader {
     }
 }
 
-/// The schema's loaders, shared by all requests (the model is immutable, so there is nothing to
-/// cache per request).
+/// Batch tasks waiting for their request to run them.
+#[derive(Clone, Default)]
+pub struct BatchQueue(Arc<Mutex<Vec<BoxFuture<'static, ()>>>>);
+
+impl BatchQueue {
+    fn push(&self, batch: BoxFuture<'static, ()>) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(batch);
+    }
+
+    /// Takes the batches queued so far.
+    pub fn take(&self) -> Vec<BoxFuture<'static, ()>> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// One request's loaders.
 pub struct Loaders {
     pub descendants: DataLoader<DescendantsLoader>,
     pub ancestors: DataLoader<AncestorLoader>,
 }
 
 impl Loaders {
-    pub fn new(graph: Arc<AdminGraph>, stats: Arc<LoaderStats>) -> Loaders {
+    pub fn new(graph: Arc<AdminGraph>, stats: Arc<LoaderStats>, queue: &BatchQueue) -> Loaders {
+        let spawner = |queue: BatchQueue| move |batch| queue.push(batch);
         Loaders {
             descendants: DataLoader::new(
                 DescendantsLoader {
                     graph: graph.clone(),
                     stats: stats.clone(),
                 },
-                tokio::spawn,
+                spawner(queue.clone()),
             )
             .delay(Duration::ZERO),
-            ancestors: DataLoader::new(AncestorLoader { graph, stats }, tokio::spawn)
+            ancestors: DataLoader::new(AncestorLoader { graph, stats }, spawner(queue.clone()))
                 .delay(Duration::ZERO),
         }
     }

@@ -6,15 +6,19 @@ mod loaders;
 mod query;
 mod units;
 
-use std::sync::Arc;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
-    EmptyMutation, EmptySubscription, ErrorExtensionValues, Schema, ServerError, ServerResult,
-    ValidationResult, Variables,
+    EmptyMutation, EmptySubscription, ErrorExtensionValues, Request, Response, Schema, ServerError,
+    ServerResult, ValidationResult, Variables,
 };
 use chrono::NaiveDate;
 
@@ -34,24 +38,99 @@ pub struct ApiSettings {
     pub today: Option<NaiveDate>,
 }
 
-/// The schema, and the batch counts of its loaders.
+/// The schema over a model, and the batch counts of its loaders. Run requests with
+/// [`Api::execute`], which gives each its loaders.
 pub struct Api {
     pub schema: AppSchema,
     pub loader_stats: Arc<LoaderStats>,
+    graph: Arc<AdminGraph>,
 }
 
 /// Builds the schema over `graph`.
 pub fn build_api(graph: Arc<AdminGraph>, settings: &ApiSettings) -> Api {
-    let loader_stats = Arc::new(LoaderStats::default());
-    let loaders = loaders::Loaders::new(graph.clone(), loader_stats.clone());
     let schema = schema_builder()
-        .data(graph)
-        .data(loaders)
+        .data(graph.clone())
         .data(Today(settings.today))
         .finish();
     Api {
         schema,
-        loader_stats,
+        loader_stats: Arc::new(LoaderStats::default()),
+        graph,
+    }
+}
+
+impl Api {
+    /// Executes one request with its own loaders, running their batches only when the query
+    /// has nothing left to do without them: one batch per nesting level, with no timer.
+    pub async fn execute(&self, request: impl Into<Request>) -> Response {
+        let queue = loaders::BatchQueue::default();
+        let loaders = loaders::Loaders::new(self.graph.clone(), self.loader_stats.clone(), &queue);
+        let mut response = pin!(self.schema.execute(request.into().data(loaders)));
+        let mut running = Vec::new();
+        let mut watch: Option<(Arc<WakeWatch>, Waker)> = None;
+        poll_fn(|cx| {
+            let (flag, waker) = watch.get_or_insert_with(|| WakeWatch::new(cx.waker()));
+            flag.follow(cx.waker());
+            loop {
+                flag.woken.store(false, Ordering::Relaxed);
+                if let Poll::Ready(response) =
+                    response.as_mut().poll(&mut Context::from_waker(waker))
+                {
+                    return Poll::Ready(response);
+                }
+                if flag.woken.load(Ordering::Relaxed) {
+                    // The query yielded with more to do (async-graphql's lists and field sets
+                    // yield after a first pass): it is rescheduled; the level is not complete.
+                    return Poll::Pending;
+                }
+                running.extend(queue.take());
+                let before = running.len();
+                running.retain_mut(|batch| batch.as_mut().poll(cx).is_pending());
+                if running.len() == before {
+                    return Poll::Pending;
+                }
+            }
+        })
+        .await
+    }
+}
+
+/// A waker that notes whether the query woke itself while being polled, and passes every wake
+/// on to the task's own waker.
+struct WakeWatch {
+    woken: AtomicBool,
+    task: Mutex<Waker>,
+}
+
+impl WakeWatch {
+    fn new(task: &Waker) -> (Arc<WakeWatch>, Waker) {
+        let watch = Arc::new(WakeWatch {
+            woken: AtomicBool::new(false),
+            task: Mutex::new(task.clone()),
+        });
+        let waker = Waker::from(watch.clone());
+        (watch, waker)
+    }
+
+    fn follow(&self, task: &Waker) {
+        let mut current = self.task.lock().unwrap_or_else(PoisonError::into_inner);
+        if !current.will_wake(task) {
+            *current = task.clone();
+        }
+    }
+}
+
+impl Wake for WakeWatch {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::Relaxed);
+        self.task
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .wake_by_ref();
     }
 }
 
@@ -64,8 +143,9 @@ pub fn schema_sdl() -> String {
     schema_builder().finish().sdl()
 }
 
-/// Gives the errors async-graphql raises before execution an `extensions.code`, as resolver
-/// errors have: `GRAPHQL_PARSE_FAILED` and `GRAPHQL_VALIDATION_FAILED` (Apollo's names).
+/// Gives every error an `extensions.code`, as the API's own errors have: `GRAPHQL_PARSE_FAILED`
+/// and `GRAPHQL_VALIDATION_FAILED` (Apollo's names) before execution, `BAD_USER_INPUT` for an
+/// argument that does not parse, `BAD_REQUEST` for other request errors (unknown operation).
 struct ErrorCodes;
 
 impl ExtensionFactory for ErrorCodes {
@@ -86,6 +166,24 @@ fn with_code(mut error: ServerError, code: &str) -> ServerError {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for ErrorCodes {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        response.errors = std::mem::take(&mut response.errors)
+            .into_iter()
+            .map(|error| {
+                let code = if error.path.is_empty() {
+                    "BAD_REQUEST"
+                } else if error.message.starts_with("Failed to parse") {
+                    "BAD_USER_INPUT"
+                } else {
+                    "INTERNAL_SERVER_ERROR"
+                };
+                with_code(error, code)
+            })
+            .collect();
+        response
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
