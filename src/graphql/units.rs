@@ -426,6 +426,8 @@ impl CommuneFields {
 }
 
 /// Any administrative unit: the country, a region or district, a cercle or a commune.
+// Clippy takes the interface's repeated `field(ty = ...)` entries for duplicated attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     name = "AdminUnit",
