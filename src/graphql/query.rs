@@ -234,7 +234,11 @@ pub struct QueryRoot;
 #[Object]
 impl QueryRoot {
     /// Mali, seen on `asOf` (default: today).
-    async fn country(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Country> {
+    async fn country(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+    ) -> Result<Country> {
         let date = root_date(ctx, as_of)?;
         Ok(Country::from(UnitAt {
             id: graph(ctx).country(),
@@ -244,7 +248,11 @@ impl QueryRoot {
 
     /// The regions and the Bamako District in force on `asOf` (default: today), by number:
     /// 9 before 2016-01-19, 11 until 2023-03-13, 20 since.
-    async fn regions(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Region>> {
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+    ) -> Result<Vec<Region>> {
         let date = root_date(ctx, as_of)?;
         let graph = graph(ctx);
         Ok(graph
@@ -260,9 +268,11 @@ impl QueryRoot {
     async fn region(
         &self,
         ctx: &Context<'_>,
-        name: Option<String>,
-        code: Option<String>,
-        as_of: Option<Date>,
+        #[graphql(desc = "The name, or another spelling (case and accents ignored).")] name: Option<
+            String,
+        >,
+        #[graphql(desc = "A code of any system (see `codes`).")] code: Option<String>,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
     ) -> Result<Option<Region>> {
         let date = root_date(ctx, as_of)?;
         let id = lookup(
@@ -284,10 +294,14 @@ impl QueryRoot {
     async fn cercle(
         &self,
         ctx: &Context<'_>,
-        name: Option<String>,
-        code: Option<String>,
-        region: Option<String>,
-        as_of: Option<Date>,
+        #[graphql(desc = "The name, or another spelling (case and accents ignored).")] name: Option<
+            String,
+        >,
+        #[graphql(desc = "A code of any system (see `codes`).")] code: Option<String>,
+        #[graphql(desc = "The name of a region the cercle lay in at any time.")] region: Option<
+            String,
+        >,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
     ) -> Result<Option<Cercle>> {
         let date = root_date(ctx, as_of)?;
         let within = region.as_deref().map(|r| (Level::Region, r));
@@ -311,10 +325,14 @@ impl QueryRoot {
     async fn commune(
         &self,
         ctx: &Context<'_>,
-        name: Option<String>,
-        code: Option<String>,
-        cercle: Option<String>,
-        as_of: Option<Date>,
+        #[graphql(desc = "The name, or another spelling (case and accents ignored).")] name: Option<
+            String,
+        >,
+        #[graphql(desc = "A code of any system (see `codes`).")] code: Option<String>,
+        #[graphql(desc = "The name of a cercle the commune lay in at any time.")] cercle: Option<
+            String,
+        >,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
     ) -> Result<Option<Commune>> {
         let date = root_date(ctx, as_of)?;
         let within = cercle.as_deref().map(|c| (Level::Cercle, c));
@@ -335,7 +353,7 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         code: String,
-        as_of: Option<Date>,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
     ) -> Result<Option<AdminUnit>> {
         let date = root_date(ctx, as_of)?;
         let graph = graph(ctx);

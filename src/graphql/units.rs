@@ -200,7 +200,13 @@ impl UnitFields {
     }
 
     /// Whether the unit is in force on `asOf` (default: this object's date).
-    async fn status(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<UnitStatus> {
+    async fn status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
+            Date,
+        >,
+    ) -> Result<UnitStatus> {
         let date = resolve_date(as_of, self.0.as_of)?;
         let validity = graph(ctx).unit(self.0.id).validity;
         Ok(if validity.contains(date) {
@@ -214,7 +220,11 @@ impl UnitFields {
 
     /// The published population of the unit for `year`, or null when no source gives one.
     /// Which territory it counts, and its source, are in `populations`.
-    async fn population(&self, ctx: &Context<'_>, year: i32) -> Option<i32> {
+    async fn population(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year of the figure (censuses: 1998, 2009).")] year: i32,
+    ) -> Option<i32> {
         graph(ctx)
             .unit(self.0.id)
             .figures
@@ -344,7 +354,13 @@ pub struct CountryFields(UnitAt);
 #[Object]
 impl CountryFields {
     /// The regions and the district in force on `asOf` (default: this object's date), by number.
-    async fn regions(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Region>> {
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
+            Date,
+        >,
+    ) -> Result<Vec<Region>> {
         contained(ctx, self.0, dataset::Level::Region, as_of).await
     }
 }
@@ -375,13 +391,25 @@ impl RegionFields {
 
     /// The cercles of the region on `asOf` (default: this object's date), by name. Empty for the
     /// Bamako District.
-    async fn cercles(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Cercle>> {
+    async fn cercles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
+            Date,
+        >,
+    ) -> Result<Vec<Cercle>> {
         contained(ctx, self.0, dataset::Level::Cercle, as_of).await
     }
 
     /// All communes of the region on `asOf` (default: this object's date), by name: those of its
     /// cercles, and those that lie in it directly (Bamako's six; Salam, cercle unknown).
-    async fn communes(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Commune>> {
+    async fn communes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
+            Date,
+        >,
+    ) -> Result<Vec<Commune>> {
         contained(ctx, self.0, dataset::Level::Commune, as_of).await
     }
 }
@@ -393,12 +421,24 @@ pub struct CercleFields(UnitAt);
 impl CercleFields {
     /// The region the cercle lies in on `asOf` (default: this object's date); null when the
     /// cercle is not in force then.
-    async fn region(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Option<Region>> {
+    async fn region(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
+            Date,
+        >,
+    ) -> Result<Option<Region>> {
         containing(ctx, self.0, dataset::Level::Region, as_of).await
     }
 
     /// The communes of the cercle on `asOf` (default: this object's date), by name.
-    async fn communes(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Commune>> {
+    async fn communes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
+            Date,
+        >,
+    ) -> Result<Vec<Commune>> {
         contained(ctx, self.0, dataset::Level::Commune, as_of).await
     }
 }
@@ -415,12 +455,24 @@ impl CommuneFields {
 
     /// The cercle the commune lies in on `asOf` (default: this object's date); null for
     /// Bamako's communes, and where the cercle is unknown (Salam since 2016).
-    async fn cercle(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Option<Cercle>> {
+    async fn cercle(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
+            Date,
+        >,
+    ) -> Result<Option<Cercle>> {
         containing(ctx, self.0, dataset::Level::Cercle, as_of).await
     }
 
     /// The region (or district) the commune lies in on `asOf` (default: this object's date).
-    async fn region(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Option<Region>> {
+    async fn region(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
+            Date,
+        >,
+    ) -> Result<Option<Region>> {
         containing(ctx, self.0, dataset::Level::Region, as_of).await
     }
 }
@@ -467,13 +519,21 @@ impl CommuneFields {
         name = "status",
         ty = "Result<UnitStatus>",
         desc = "Whether the unit is in force on `asOf` (default: this object's date).",
-        arg(name = "as_of", ty = "Option<Date>")
+        arg(
+            name = "as_of",
+            ty = "Option<Date>",
+            desc = "The date to answer for (default: this object's date)."
+        )
     ),
     field(
         name = "population",
         ty = "Option<i32>",
         desc = "The published population for `year`, or null.",
-        arg(name = "year", ty = "i32")
+        arg(
+            name = "year",
+            ty = "i32",
+            desc = "The year of the figure (censuses: 1998, 2009)."
+        )
     ),
     field(
         name = "populations",
