@@ -2,6 +2,7 @@
 
 mod date;
 mod error;
+mod history;
 mod loaders;
 mod query;
 mod units;

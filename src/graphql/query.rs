@@ -5,9 +5,8 @@ use chrono::NaiveDate;
 
 use super::date::{Date, resolve_date};
 use super::error::{ApiError, Candidate};
-use super::units::{
-    AdminUnit, Cercle, Commune, Confidence, Country, Region, UnitAt, data_start, graph,
-};
+use super::history::Reorganisation;
+use super::units::{AdminUnit, Cercle, Commune, Country, Region, UnitAt, data_start, graph};
 use crate::dataset::{Level, UnitCounts};
 use crate::model::{AdminGraph, UnitId, fold_name};
 
@@ -171,63 +170,6 @@ pub struct AdministrativeMap {
     pub stated_by: String,
 }
 
-/// A change of the administrative map.
-pub struct Reorganisation {
-    record_index: usize,
-}
-
-#[Object]
-impl Reorganisation {
-    /// The day the change took effect.
-    async fn date(&self, ctx: &Context<'_>) -> Date {
-        Date(graph(ctx).reorganisations()[self.record_index].date)
-    }
-
-    /// A short name for the change.
-    async fn name<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
-        &graph(ctx).reorganisations()[self.record_index].name
-    }
-
-    /// The laws behind the change.
-    async fn legal_acts<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx [String] {
-        &graph(ctx).reorganisations()[self.record_index].legal_acts
-    }
-
-    /// How sure the sources are of the date.
-    async fn date_certainty(&self, ctx: &Context<'_>) -> Confidence {
-        graph(ctx).reorganisations()[self.record_index]
-            .date_confidence
-            .into()
-    }
-
-    /// The regions that came into force on the date.
-    async fn regions_created(&self, ctx: &Context<'_>) -> Vec<Region> {
-        let graph = graph(ctx);
-        let record = &graph.reorganisations()[self.record_index];
-        record
-            .regions_created
-            .iter()
-            .filter_map(|code| graph.find_by_code(code))
-            .map(|id| {
-                Region::from(UnitAt {
-                    id,
-                    as_of: record.date,
-                })
-            })
-            .collect()
-    }
-
-    /// What changed, in a sentence.
-    async fn summary<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
-        &graph(ctx).reorganisations()[self.record_index].summary
-    }
-
-    /// Where the facts come from.
-    async fn sources<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx [String] {
-        &graph(ctx).reorganisations()[self.record_index].sources
-    }
-}
-
 /// The root of every query.
 pub struct QueryRoot;
 
@@ -386,9 +328,7 @@ impl QueryRoot {
 
     /// The changes of the map since the data begins (1996-11-04), in time order.
     async fn reorganisations(&self, ctx: &Context<'_>) -> Vec<Reorganisation> {
-        (0..graph(ctx).reorganisations().len())
-            .map(|record_index| Reorganisation { record_index })
-            .collect()
+        Reorganisation::all(graph(ctx))
     }
 
     /// The first day the data covers (1996-11-04, law 96-059): earlier dates are `OUT_OF_RANGE`.

@@ -2,13 +2,16 @@
 //! `Commune`, all implementing the `AdminUnit` interface. Every object is a unit seen on a date
 //! (`asOf`); nested fields answer for that date unless given their own `asOf`.
 
-use std::ops::Deref;
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, Interface, MergedObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, Interface, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 
 use super::date::{Date, resolve_date};
+use super::history::{
+    ComputedPopulation, LineageDirection, LineageLinkView, LineagePath, ProjectionView,
+    RegionPeriod, links,
+};
 use super::loaders::{LevelKey, Loaders};
 use crate::dataset::{self, DATA_START};
 use crate::model::{AdminGraph, UnitId};
@@ -143,11 +146,24 @@ fn to_int(value: u64) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
 
-/// Fields every unit has (shared by the unit types through `MergedObject`).
-pub struct UnitFields(UnitAt);
+/// Declares a unit type: a struct over [`UnitAt`] whose `#[Object]` impl holds the fields every
+/// unit has (those of the `AdminUnit` interface) and the type's own. A declarative macro rather
+/// than `MergedObject`: merged parts cannot refer back to the unit types (as `predecessors` do)
+/// without being registered before their fields are known.
+macro_rules! unit_object {
+    ($(#[$doc:meta])* $name:ident { $($fields:tt)* }) => {
+        $(#[$doc])*
+        pub struct $name(UnitAt);
 
-#[Object]
-impl UnitFields {
+        impl From<UnitAt> for $name {
+            fn from(at: UnitAt) -> Self {
+                $name(at)
+            }
+        }
+
+        #[Object]
+        impl $name {
+
     /// The unit's primary code, unique across all levels and stable across maps: the seed's
     /// number for regions ("05"), the 2023 cercle code for cercles ("1903"), our own code for
     /// communes ("CM-0204-07"), "ML" for the country. All codes are in `codes`.
@@ -263,6 +279,85 @@ impl UnitFields {
     async fn note<'ctx>(&self, ctx: &Context<'ctx>) -> Option<&'ctx str> {
         graph(ctx).unit(self.0.id).note.as_deref()
     }
+
+    /// Units of the same level that gave this unit territory (Bandiagara region: Mopti), with
+    /// the kind, date and confidence of each link.
+    async fn predecessors(&self, ctx: &Context<'_>) -> Vec<LineageLinkView> {
+        links(graph(ctx), self.0.id, false)
+    }
+
+    /// Units of the same level that received territory from this unit (Mopti region:
+    /// Bandiagara and Douentza). A change of parent is not a lineage link: see `regionHistory`.
+    async fn successors(&self, ctx: &Context<'_>) -> Vec<LineageLinkView> {
+        links(graph(ctx), self.0.id, true)
+    }
+
+    /// Every walk through lineage links from this unit, each hop later (`FORWARD`) or earlier
+    /// (`BACKWARD`) than the one before; a unit may appear twice (Tombouctou → Taoudénit in
+    /// 2016 → in part back to Tombouctou in 2023).
+    async fn lineage_paths(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Forward (default) or backward in time.", default)] direction: LineageDirection,
+    ) -> Vec<LineagePath> {
+        let graph = graph(ctx);
+        let direction = match direction {
+            LineageDirection::Forward => crate::model::LineageDirection::Forward,
+            LineageDirection::Backward => crate::model::LineageDirection::Backward,
+        };
+        graph
+            .lineage_walks(self.0.id, direction)
+            .into_iter()
+            .map(|walk| LineagePath {
+                start: self.0,
+                hops: walk
+                    .iter()
+                    .map(|hop| {
+                        LineageLinkView::new(hop.unit, hop.link, direction == crate::model::LineageDirection::Forward)
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The units of `level` (default: this unit's) in force on `onto` that hold the territory
+    /// this unit had on its date, whole or in part: the 2023 region of a 2009 commune, the 2023
+    /// cercles that came out of an old cercle, the old cercles that make up a new region.
+    /// Found through the communes, and through lineage links for territory no commune carries.
+    async fn projection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to project onto.")] onto: Date,
+        #[graphql(desc = "The level of the units to return (default: this unit's).")] level: Option<Level>,
+    ) -> Result<Vec<ProjectionView>> {
+        let graph = graph(ctx);
+        let onto = resolve_date(Some(onto), self.0.as_of)?;
+        let level = level.map_or(graph.unit(self.0.id).level, Into::into);
+        Ok(graph
+            .project(self.0.id, self.0.as_of, onto, level)
+            .into_iter()
+            .map(|projection| ProjectionView {
+                at: UnitAt { id: projection.unit, as_of: onto },
+                projection,
+            })
+            .collect())
+    }
+
+    /// The population for a census `year` computed by summing the communes inside the unit on
+    /// its date: how the unit's territory of that date was counted then (a 2023 region's 1998
+    /// and 2009 populations). Marked computed, and approximate where placements are uncertain;
+    /// null when no commune lies in the unit.
+    async fn computed_population(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The census year (1998 or 2009).")] year: i32,
+    ) -> Option<ComputedPopulation> {
+        ComputedPopulation::new(graph(ctx), self.0, year)
+    }
+
+            $($fields)*
+        }
+    };
 }
 
 /// Loads the units of `level` inside `at` on its date (or `as_of`), as objects of type `T`.
@@ -303,56 +398,9 @@ async fn containing<T: From<UnitAt>>(
     Ok(found.map(|id| T::from(UnitAt { id, as_of: date })))
 }
 
-/// Declares a unit type: a `MergedObject` of the shared [`UnitFields`] and its own fields,
-/// dereferencing to `UnitFields` so that the `AdminUnit` interface reaches the shared fields.
-macro_rules! unit_type {
-    ($(#[$doc:meta])* $name:ident, $fields:ident) => {
-        $(#[$doc])*
-        #[derive(MergedObject)]
-        pub struct $name(UnitFields, $fields);
-
-        impl From<UnitAt> for $name {
-            fn from(at: UnitAt) -> Self {
-                $name(UnitFields(at), $fields(at))
-            }
-        }
-
-        impl Deref for $name {
-            type Target = UnitFields;
-            fn deref(&self) -> &UnitFields {
-                &self.0
-            }
-        }
-    };
-}
-
-unit_type!(
-    /// Mali, the root of the tree.
-    Country,
-    CountryFields
-);
-unit_type!(
-    /// A first-level unit: one of the regions, or the Bamako District (`kind: DISTRICT`).
-    Region,
-    RegionFields
-);
-unit_type!(
-    /// A cercle, the second level. A cercle that kept its name and seat across a reorganisation
-    /// is one unit before and after (Bankass moved from Mopti to Bandiagara region).
-    Cercle,
-    CercleFields
-);
-unit_type!(
-    /// A commune, the third level (703 in the seeds; Bamako's six have no cercle).
-    Commune,
-    CommuneFields
-);
-
-/// Fields of the country.
-pub struct CountryFields(UnitAt);
-
-#[Object]
-impl CountryFields {
+unit_object! {
+/// Mali, the root of the tree.
+    Country {
     /// The regions and the district in force on `asOf` (default: this object's date), by number.
     async fn regions(
         &self,
@@ -363,13 +411,12 @@ impl CountryFields {
     ) -> Result<Vec<Region>> {
         contained(ctx, self.0, dataset::Level::Region, as_of).await
     }
+    }
 }
 
-/// Fields of regions and the district.
-pub struct RegionFields(UnitAt);
-
-#[Object]
-impl RegionFields {
+unit_object! {
+/// A first-level unit: one of the regions, or the Bamako District (`kind: DISTRICT`).
+    Region {
     /// The seed's region number, two digits: "00" (Bamako) to "19" (Douentza; Bandiagara is
     /// "17"). Law 2023-007's codes differ for the 2023 regions: see `codes`.
     async fn number<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
@@ -412,13 +459,30 @@ impl RegionFields {
     ) -> Result<Vec<Commune>> {
         contained(ctx, self.0, dataset::Level::Commune, as_of).await
     }
+    }
 }
 
-/// Fields of cercles.
-pub struct CercleFields(UnitAt);
+/// The regions `id` lay in over time, as schema objects.
+fn region_history(ctx: &Context<'_>, id: UnitId) -> Vec<RegionPeriod> {
+    graph(ctx)
+        .region_history(id)
+        .into_iter()
+        .map(|period| RegionPeriod {
+            region: Region::from(UnitAt {
+                id: period.region,
+                as_of: period.period.from.unwrap_or(DATA_START),
+            }),
+            from: period.period.from.map(Date),
+            until: period.period.until.map(Date),
+            confidence: period.confidence.into(),
+        })
+        .collect()
+}
 
-#[Object]
-impl CercleFields {
+unit_object! {
+/// A cercle, the second level. A cercle that kept its name and seat across a reorganisation
+/// is one unit before and after (Bankass moved from Mopti to Bandiagara region).
+    Cercle {
     /// The region the cercle lies in on `asOf` (default: this object's date); null when the
     /// cercle is not in force then.
     async fn region(
@@ -431,6 +495,19 @@ impl CercleFields {
         containing(ctx, self.0, dataset::Level::Region, as_of).await
     }
 
+    /// The regions the cercle lay in, period by period (Bankass: Mopti until 2023-03-13, then
+    /// Bandiagara).
+    async fn region_history(&self, ctx: &Context<'_>) -> Vec<RegionPeriod> {
+        region_history(ctx, self.0.id)
+    }
+
+    /// Whether our sources place any commune in the cercle on this object's date. Many 2023
+    /// cercles hold communes that are not in our sources (819 communes in 2023, 703 placed):
+    /// false means unknown, not empty.
+    async fn communes_known(&self, ctx: &Context<'_>) -> bool {
+        graph(ctx).has_communes(self.0.id, self.0.as_of)
+    }
+
     /// The communes of the cercle on `asOf` (default: this object's date), by name.
     async fn communes(
         &self,
@@ -441,13 +518,12 @@ impl CercleFields {
     ) -> Result<Vec<Commune>> {
         contained(ctx, self.0, dataset::Level::Commune, as_of).await
     }
+    }
 }
 
-/// Fields of communes.
-pub struct CommuneFields(UnitAt);
-
-#[Object]
-impl CommuneFields {
+unit_object! {
+/// A commune, the third level (703 in the seeds; Bamako's six have no cercle).
+    Commune {
     /// An urban commune (`true`) or a rural one, as seed 001 gives it.
     async fn urban(&self, ctx: &Context<'_>) -> bool {
         graph(ctx).unit(self.0.id).urban.unwrap_or(false)
@@ -465,6 +541,12 @@ impl CommuneFields {
         containing(ctx, self.0, dataset::Level::Cercle, as_of).await
     }
 
+    /// The regions the commune lay in, period by period (Ouélessébougou: Koulikoro, then
+    /// Bougouni from 2023-03-13).
+    async fn region_history(&self, ctx: &Context<'_>) -> Vec<RegionPeriod> {
+        region_history(ctx, self.0.id)
+    }
+
     /// The region (or district) the commune lies in on `asOf` (default: this object's date).
     async fn region(
         &self,
@@ -474,6 +556,7 @@ impl CommuneFields {
         >,
     ) -> Result<Option<Region>> {
         containing(ctx, self.0, dataset::Level::Region, as_of).await
+    }
     }
 }
 

@@ -3,6 +3,7 @@
 //! the unit that received its territory). Answers the questions the API asks of it (children and
 //! parent on a date, ancestors, units in force, lineage) and knows nothing of GraphQL or HTTP.
 
+mod history;
 mod name;
 
 use std::collections::HashMap;
@@ -12,6 +13,9 @@ use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
 use petgraph::visit::EdgeRef;
 
+pub use history::{
+    ComputedPopulation, Direction as LineageDirection, Hop, Move, Projection, RegionPeriod,
+};
 pub use name::fold_name;
 
 use crate::dataset::{
@@ -232,6 +236,11 @@ impl AdminGraph {
                 Relation::Contains(c) => Some((edge, c)),
                 Relation::Lineage(_) => None,
             })
+    }
+
+    /// The unit's position in sort order (regions by number, other levels by name).
+    pub fn rank_of(&self, id: UnitId) -> u32 {
+        self.rank[id.0.index()]
     }
 
     fn sorted(&self, mut ids: Vec<UnitId>) -> Vec<UnitId> {
