@@ -351,3 +351,16 @@ async fn a_projection_before_the_data_is_out_of_range() {
     .await;
     assert_eq!(errors[0]["extensions"]["code"], "OUT_OF_RANGE");
 }
+
+#[tokio::test]
+async fn salam_stays_in_taoudenit_after_2023_with_low_confidence() {
+    let api = api();
+    let query = r#"{ commune(name: "Salam") { regionHistory { region { name } from until confidence } cercle { name } } }"#;
+    assert_eq!(
+        data(&api, query).await,
+        json!({"commune": {"cercle": null, "regionHistory": [
+            {"region": {"name": "Tombouctou"}, "from": null, "until": "2016-01-19", "confidence": "HIGH"},
+            {"region": {"name": "Taoudénit"}, "from": "2016-01-19", "until": "2023-03-13", "confidence": "MEDIUM"},
+            {"region": {"name": "Taoudénit"}, "from": "2023-03-13", "until": null, "confidence": "LOW"}]}})
+    );
+}

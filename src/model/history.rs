@@ -90,7 +90,8 @@ impl AdminGraph {
         confidence
     }
 
-    /// The regions `id` lay in over time, merged where consecutive periods share the region.
+    /// The regions `id` lay in over time, merged where consecutive periods share the region and
+    /// the confidence.
     pub fn region_history(&self, id: UnitId) -> Vec<RegionPeriod> {
         let validity = self.unit(id).validity;
         let mut changes = BTreeSet::new();
@@ -118,9 +119,12 @@ impl AdminGraph {
             let confidence = self.placement_confidence(id, Level::Region, *from);
             let until = starts.get(i + 1).copied().or(validity.until);
             match history.last_mut() {
-                Some(last) if last.region == region && last.period.until == Some(*from) => {
+                Some(last)
+                    if last.region == region
+                        && last.confidence == confidence
+                        && last.period.until == Some(*from) =>
+                {
                     last.period.until = until;
-                    last.confidence = last.confidence.min(confidence);
                 }
                 _ => history.push(RegionPeriod {
                     region,
