@@ -28,6 +28,9 @@ pub enum ApiError {
     /// `BAD_USER_INPUT`: arguments that cannot be answered as given.
     #[error("{0}")]
     BadInput(String),
+    /// `INVALID_CURSOR`: a pagination cursor this API did not give.
+    #[error("`{0}` is not a cursor of this list: use the `cursor` of an edge")]
+    InvalidCursor(String),
 }
 
 /// A unit among several that answer to one name.
@@ -46,6 +49,7 @@ impl ApiError {
             ApiError::Ambiguous { .. } => "AMBIGUOUS",
             ApiError::OutOfRange { .. } => "OUT_OF_RANGE",
             ApiError::BadInput(_) => "BAD_USER_INPUT",
+            ApiError::InvalidCursor(_) => "INVALID_CURSOR",
         }
     }
 }

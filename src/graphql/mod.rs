@@ -3,8 +3,11 @@
 mod date;
 mod error;
 mod history;
+mod lists;
 mod loaders;
+mod node;
 mod query;
+mod search;
 mod units;
 
 use std::future::{Future, poll_fn};

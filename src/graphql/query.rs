@@ -1,12 +1,21 @@
 //! The root query: the country, lists on a date, and lookups of one unit by name or code.
 
-use async_graphql::{Context, ErrorExtensions, Object, Result, SimpleObject};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ErrorExtensions, ID, Object, OutputType, Result, SimpleObject};
 use chrono::NaiveDate;
 
 use super::date::{Date, resolve_date};
 use super::error::{ApiError, Candidate};
 use super::history::Reorganisation;
-use super::units::{AdminUnit, Cercle, Commune, Country, Region, UnitAt, data_start, graph};
+use super::lists::{
+    ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order, paginate,
+};
+use super::node::resolve_global_id;
+use super::search::SearchResult;
+use super::units::{
+    AdminUnit, Cercle, Commune, Country, Level as LevelEnum, Node, Region, UnitAt, data_start,
+    graph,
+};
 use crate::dataset::{Level, UnitCounts};
 use crate::model::{AdminGraph, UnitId, fold_name};
 
@@ -24,27 +33,6 @@ impl Today {
 /// The date a root field answers for: its `asOf`, or today.
 fn root_date(ctx: &Context<'_>, as_of: Option<Date>) -> Result<NaiveDate> {
     resolve_date(as_of, ctx.data_unchecked::<Today>().date())
-}
-
-/// "Kati cercle, Koulikoro region": where a unit lies on `date` (or, if it is not in force then,
-/// where it last lay).
-fn describe_location(graph: &AdminGraph, id: UnitId, date: NaiveDate) -> String {
-    let validity = graph.unit(id).validity;
-    let date = match validity.until {
-        Some(until) if !validity.contains(date) => until.pred_opt().unwrap_or(until),
-        _ => date,
-    };
-    let mut parts = Vec::new();
-    let mut current = graph.parent(id, date);
-    while let Some(parent) = current {
-        let unit = graph.unit(parent);
-        if unit.level == Level::Country {
-            break;
-        }
-        parts.push(format!("{} {}", unit.name, unit.level.name()));
-        current = graph.parent(parent, date);
-    }
-    parts.join(", ")
 }
 
 /// Whether `id` ever lay in a unit of `level` named (or aliased) `name`.
@@ -71,7 +59,7 @@ fn ever_within(graph: &AdminGraph, id: UnitId, level: Level, name: &str) -> bool
 
 /// Finds one unit of `level` by code, or by name (optionally within a unit of `within_level`
 /// named `within`), whatever the date.
-fn lookup(
+pub(super) fn lookup(
     graph: &AdminGraph,
     level: Level,
     name: Option<&str>,
@@ -118,7 +106,7 @@ fn lookup(
                 .map(|id| Candidate {
                     code: graph.unit(*id).code.clone(),
                     name: graph.unit(*id).name.clone(),
-                    within: describe_location(graph, *id, date),
+                    within: graph.describe_location(*id, date),
                 })
                 .collect(),
         }),
@@ -169,6 +157,32 @@ pub struct AdministrativeMap {
     /// Who states `statedCounts`.
     pub stated_by: String,
 }
+
+/// A connection of units in force on a date: filtered, ordered, then paged.
+fn unit_connection<T: From<UnitAt> + OutputType>(
+    ctx: &Context<'_>,
+    levels: &[Level],
+    filter: Option<UnitFilter>,
+    order_by: Option<UnitOrder>,
+    date: NaiveDate,
+    page: PageRequest,
+) -> Result<Connection<ListCursor, T, ListTotals>> {
+    let graph = graph(ctx);
+    let ids = levels
+        .iter()
+        .flat_map(|level| graph.in_force(*level, date))
+        .collect();
+    let ids = filter_and_order(graph, ids, filter.as_ref(), order_by.as_ref(), date)?;
+    paginate(
+        ids.into_iter()
+            .map(|id| T::from(UnitAt { id, as_of: date }))
+            .collect(),
+        page,
+    )
+}
+
+/// The most hits `search` returns.
+const MAX_SEARCH_HITS: i32 = 100;
 
 /// The root of every query.
 pub struct QueryRoot;
@@ -307,6 +321,181 @@ impl QueryRoot {
             .extend()
         })?;
         Ok(Some(AdminUnit::new(graph, UnitAt { id, as_of: date })))
+    }
+
+    /// Units found by what people type: case, accents, apostrophes, hyphens and spaces are
+    /// ignored; every name and alias a unit ever had is searched. Hits are ranked exact >
+    /// prefix > word > fuzzy (a small edit distance), then by level (regions, the district,
+    /// cercles, communes) and name; each says why it matched and where the unit lies.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to look for (\"segou\", \"Timbuktu\", \"NTillit\").")] text: String,
+        #[graphql(desc = "Only units of these levels (default: all).")] levels: Option<
+            Vec<LevelEnum>,
+        >,
+        #[graphql(
+            desc = "Only units in force on this date; it is also the date of the hits' fields \
+                          (default: units of any date, seen today)."
+        )]
+        as_of: Option<Date>,
+        #[graphql(desc = "How many hits at most (1 to 100).", default = 10)] first: i32,
+    ) -> Result<Vec<SearchResult>> {
+        if text.trim().is_empty() {
+            return Err(ApiError::BadInput("`text` is empty".to_owned()).extend());
+        }
+        if !(1..=MAX_SEARCH_HITS).contains(&first) {
+            return Err(ApiError::BadInput(format!(
+                "`first` must be between 1 and {MAX_SEARCH_HITS}"
+            ))
+            .extend());
+        }
+        let date = root_date(ctx, as_of)?;
+        let levels: Vec<Level> = levels
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let only_in_force = as_of.map(|_| date);
+        Ok(graph(ctx)
+            .search(&text, &levels, only_in_force, first as usize)
+            .into_iter()
+            .map(|hit| SearchResult {
+                at: UnitAt {
+                    id: hit.unit,
+                    as_of: date,
+                },
+                hit,
+            })
+            .collect())
+    }
+
+    /// The communes in force on `asOf` (default: today), filtered and ordered, in pages
+    /// (Relay cursor connection; at most 1000 a page, 100 by default).
+    #[allow(clippy::too_many_arguments)]
+    async fn communes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the communes that pass this filter.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "The order (default: by name).")] order_by: Option<UnitOrder>,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+        #[graphql(desc = "The first n items (after `after`).")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "The last n items (before `before`).")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<ListCursor, Commune, ListTotals>> {
+        let date = root_date(ctx, as_of)?;
+        let page = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        unit_connection(ctx, &[Level::Commune], filter, order_by, date, page)
+    }
+
+    /// The cercles in force on `asOf` (default: today), filtered and ordered, in pages
+    /// (Relay cursor connection; at most 1000 a page, 100 by default).
+    #[allow(clippy::too_many_arguments)]
+    async fn cercles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the cercles that pass this filter.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "The order (default: by name).")] order_by: Option<UnitOrder>,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+        #[graphql(desc = "The first n items (after `after`).")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "The last n items (before `before`).")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<ListCursor, Cercle, ListTotals>> {
+        let date = root_date(ctx, as_of)?;
+        let page = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        unit_connection(ctx, &[Level::Cercle], filter, order_by, date, page)
+    }
+
+    /// Units of every level below the country in force on `asOf` (default: today), filtered
+    /// (`filter.levels` picks levels) and ordered, in pages: regions, then cercles, then
+    /// communes unless ordered otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn units(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "The order (default: by level, then name).")] order_by: Option<UnitOrder>,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+        #[graphql(desc = "The first n items (after `after`).")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "The last n items (before `before`).")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+    ) -> Result<Connection<ListCursor, AdminUnit, ListTotals>> {
+        let date = root_date(ctx, as_of)?;
+        let page = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let graph = graph(ctx);
+        let levels = [Level::Region, Level::Cercle, Level::Commune];
+        let ids = levels
+            .iter()
+            .flat_map(|level| graph.in_force(*level, date))
+            .collect();
+        let ids = filter_and_order(graph, ids, filter.as_ref(), order_by.as_ref(), date)?;
+        paginate(
+            ids.into_iter()
+                .map(|id| AdminUnit::new(graph, UnitAt { id, as_of: date }))
+                .collect(),
+            page,
+        )
+    }
+
+    /// The object with this global ID (Relay), seen on `asOf` (default: today).
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID, from an object's `id`.")] id: ID,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+    ) -> Result<Option<Node>> {
+        let date = root_date(ctx, as_of)?;
+        let graph = graph(ctx);
+        let unit = resolve_global_id(graph, &id).map_err(|e| e.extend())?;
+        Ok(Some(Node::new(
+            graph,
+            UnitAt {
+                id: unit,
+                as_of: date,
+            },
+        )))
+    }
+
+    /// The objects with these global IDs, in the same order (Relay); null, with an error,
+    /// for an ID that names nothing.
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, from objects' `id`.")] ids: Vec<ID>,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+    ) -> Result<Vec<Option<Node>>> {
+        let date = root_date(ctx, as_of)?;
+        let graph = graph(ctx);
+        ids.iter()
+            .map(|id| {
+                let unit = resolve_global_id(graph, id).map_err(|e| e.extend())?;
+                Ok(Some(Node::new(
+                    graph,
+                    UnitAt {
+                        id: unit,
+                        as_of: date,
+                    },
+                )))
+            })
+            .collect()
     }
 
     /// The administrative maps in time order, with the counts of units this API serves and

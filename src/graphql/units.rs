@@ -12,6 +12,7 @@ use super::history::{
     ComputedPopulation, LineageDirection, LineageLinkView, LineagePath, ProjectionView,
     RegionPeriod, links,
 };
+use super::lists::{UnitFilter, UnitOrder, filter_and_order};
 use super::loaders::{LevelKey, Loaders};
 use crate::dataset::{self, DATA_START};
 use crate::model::{AdminGraph, UnitId};
@@ -163,6 +164,11 @@ macro_rules! unit_object {
 
         #[Object]
         impl $name {
+            /// An opaque global ID (Relay): pass it to `node(id:)`. Stable codes are in `code`.
+            async fn id(&self, ctx: &Context<'_>) -> async_graphql::ID {
+                super::node::global_id(graph(ctx).unit(self.0.id))
+            }
+
 
     /// The unit's primary code, unique across all levels and stable across maps: the seed's
     /// number for regions ("05"), the 2023 cercle code for cercles ("1903"), our own code for
@@ -355,18 +361,41 @@ macro_rules! unit_object {
         ComputedPopulation::new(graph(ctx), self.0, year)
     }
 
+            /// How many cercles and communes lie inside the unit on `asOf` (default: this
+            /// object's date).
+            async fn counts(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<Date>,
+            ) -> Result<UnitCounts> {
+                UnitCounts::load(ctx, self.0, as_of).await
+            }
+
+            /// Growth of the population between two years: from published figures (default),
+            /// or from the sums of the communes inside the unit on its date (`COMPUTED`, kept
+            /// apart). Null when a figure is missing.
+            async fn growth(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The first year.", default = 1998)] from_year: i32,
+                #[graphql(desc = "The second year.", default = 2009)] to_year: i32,
+                #[graphql(desc = "Published figures (default) or computed sums.", default)] basis: FigureBasis,
+            ) -> Option<Growth> {
+                Growth::new(graph(ctx), self.0, from_year, to_year, basis)
+            }
+
             $($fields)*
         }
     };
 }
 
-/// Loads the units of `level` inside `at` on its date (or `as_of`), as objects of type `T`.
-async fn contained<T: From<UnitAt>>(
+/// Loads the units of `level` inside `at` on its date (or `as_of`), through the batched loader.
+async fn contained_ids(
     ctx: &Context<'_>,
     at: UnitAt,
     level: dataset::Level,
     as_of: Option<Date>,
-) -> Result<Vec<T>> {
+) -> Result<(Vec<UnitId>, NaiveDate)> {
     let date = resolve_date(as_of, at.as_of)?;
     let key = LevelKey {
         unit: at.id,
@@ -374,11 +403,136 @@ async fn contained<T: From<UnitAt>>(
         date,
     };
     let ids = loaders(ctx).descendants.load_one(key).await?;
+    Ok((ids.map(|ids| ids.to_vec()).unwrap_or_default(), date))
+}
+
+/// The units of `level` inside `at`, filtered and ordered, as objects of type `T`.
+async fn contained<T: From<UnitAt>>(
+    ctx: &Context<'_>,
+    at: UnitAt,
+    level: dataset::Level,
+    as_of: Option<Date>,
+    filter: Option<UnitFilter>,
+    order_by: Option<UnitOrder>,
+) -> Result<Vec<T>> {
+    let (mut ids, date) = contained_ids(ctx, at, level, as_of).await?;
+    if filter.is_some() || order_by.is_some() {
+        ids = filter_and_order(graph(ctx), ids, filter.as_ref(), order_by.as_ref(), date)?;
+    }
     Ok(ids
-        .iter()
-        .flat_map(|ids| ids.iter())
-        .map(|&id| T::from(UnitAt { id, as_of: date }))
+        .into_iter()
+        .map(|id| T::from(UnitAt { id, as_of: date }))
         .collect())
+}
+
+/// How many units lie inside a unit on a date.
+#[derive(SimpleObject, Debug, Clone, Copy)]
+pub struct UnitCounts {
+    /// Cercles.
+    pub cercles: i32,
+    /// Communes (those of its cercles and those lying in it directly).
+    pub communes: i32,
+    /// Urban communes.
+    pub urban_communes: i32,
+    /// Rural communes.
+    pub rural_communes: i32,
+}
+
+impl UnitCounts {
+    async fn load(ctx: &Context<'_>, at: UnitAt, as_of: Option<Date>) -> Result<UnitCounts> {
+        let (cercles, _) = contained_ids(ctx, at, dataset::Level::Cercle, as_of).await?;
+        let (communes, _) = contained_ids(ctx, at, dataset::Level::Commune, as_of).await?;
+        let graph = graph(ctx);
+        let urban = communes
+            .iter()
+            .filter(|id| graph.unit(**id).urban == Some(true))
+            .count();
+        let int = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        Ok(UnitCounts {
+            cercles: int(cercles.len()),
+            communes: int(communes.len()),
+            urban_communes: int(urban),
+            rural_communes: int(communes.len() - urban),
+        })
+    }
+}
+
+/// Which figures a growth rate is computed from.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FigureBasis {
+    /// The unit's published figures.
+    #[default]
+    Published,
+    /// Sums of the communes inside the unit on its date (see `computedPopulation`).
+    Computed,
+}
+
+/// Population growth between two years.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Growth {
+    /// The first year.
+    pub from_year: i32,
+    /// The second year.
+    pub to_year: i32,
+    /// Published figures or computed sums.
+    pub basis: FigureBasis,
+    /// The population of the first year.
+    pub from_value: i32,
+    /// The population of the second year.
+    pub to_value: i32,
+    /// `toValue - fromValue`.
+    pub change: i32,
+    /// The change in per cent of `fromValue`.
+    pub percent: f64,
+    /// The compound annual growth rate, in per cent.
+    pub annual_rate_percent: f64,
+    /// A computed sum involved is approximate.
+    pub approximate: bool,
+}
+
+impl Growth {
+    fn new(
+        graph: &AdminGraph,
+        at: UnitAt,
+        from_year: i32,
+        to_year: i32,
+        basis: FigureBasis,
+    ) -> Option<Growth> {
+        let value = |year: i32| -> Option<(i64, bool)> {
+            match basis {
+                FigureBasis::Published => graph
+                    .unit(at.id)
+                    .figures
+                    .iter()
+                    .find(|f| f.year == year)
+                    .and_then(|f| i64::try_from(f.value).ok())
+                    .map(|v| (v, false)),
+                FigureBasis::Computed => graph
+                    .computed_population(at.id, at.as_of, year)
+                    .filter(|sum| sum.communes_counted > 0)
+                    .and_then(|sum| i64::try_from(sum.value).ok().map(|v| (v, sum.approximate))),
+            }
+        };
+        let (from, from_approx) = value(from_year)?;
+        let (to, to_approx) = value(to_year)?;
+        if from == 0 || from_year == to_year {
+            return None;
+        }
+        let ratio = to as f64 / from as f64;
+        let years = f64::from(to_year - from_year);
+        let int = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+        Some(Growth {
+            from_year,
+            to_year,
+            basis,
+            from_value: int(from),
+            to_value: int(to),
+            change: int(to - from),
+            percent: (ratio - 1.0) * 100.0,
+            annual_rate_percent: (ratio.powf(1.0 / years) - 1.0) * 100.0,
+            approximate: from_approx || to_approx,
+        })
+    }
 }
 
 /// Loads the unit of `level` that contains `at` on its date (or `as_of`), as a `T`.
@@ -408,8 +562,10 @@ unit_object! {
         #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
             Date,
         >,
+        #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "The order (default: by name; regions by number).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Region>> {
-        contained(ctx, self.0, dataset::Level::Region, as_of).await
+        contained(ctx, self.0, dataset::Level::Region, as_of, filter, order_by).await
     }
     }
 }
@@ -444,8 +600,10 @@ unit_object! {
         #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
             Date,
         >,
+        #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "The order (default: by name; regions by number).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Cercle>> {
-        contained(ctx, self.0, dataset::Level::Cercle, as_of).await
+        contained(ctx, self.0, dataset::Level::Cercle, as_of, filter, order_by).await
     }
 
     /// All communes of the region on `asOf` (default: this object's date), by name: those of its
@@ -456,8 +614,10 @@ unit_object! {
         #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
             Date,
         >,
+        #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "The order (default: by name; regions by number).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Commune>> {
-        contained(ctx, self.0, dataset::Level::Commune, as_of).await
+        contained(ctx, self.0, dataset::Level::Commune, as_of, filter, order_by).await
     }
     }
 }
@@ -515,8 +675,10 @@ unit_object! {
         #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
             Date,
         >,
+        #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "The order (default: by name; regions by number).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Commune>> {
-        contained(ctx, self.0, dataset::Level::Commune, as_of).await
+        contained(ctx, self.0, dataset::Level::Commune, as_of, filter, order_by).await
     }
     }
 }
@@ -644,6 +806,32 @@ pub enum AdminUnit {
     Region(Region),
     Cercle(Cercle),
     Commune(Commune),
+}
+
+/// An object with a global ID (Relay).
+#[derive(Interface)]
+#[graphql(field(
+    name = "id",
+    ty = "async_graphql::ID",
+    desc = "An opaque global ID: pass it to `node(id:)` to fetch the object again."
+))]
+pub enum Node {
+    Country(Country),
+    Region(Region),
+    Cercle(Cercle),
+    Commune(Commune),
+}
+
+impl Node {
+    /// The object of the unit's own type.
+    pub fn new(graph: &AdminGraph, at: UnitAt) -> Node {
+        match graph.unit(at.id).level {
+            dataset::Level::Country => Node::Country(at.into()),
+            dataset::Level::Region => Node::Region(at.into()),
+            dataset::Level::Cercle => Node::Cercle(at.into()),
+            dataset::Level::Commune => Node::Commune(at.into()),
+        }
+    }
 }
 
 impl AdminUnit {

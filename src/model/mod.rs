@@ -5,6 +5,7 @@
 
 mod history;
 mod name;
+mod search;
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ pub use history::{
     ComputedPopulation, Direction as LineageDirection, Hop, Move, Projection, RegionPeriod,
 };
 pub use name::fold_name;
+pub use search::{MatchKind, SearchHit};
 
 use crate::dataset::{
     Confidence, Dataset, Level, LineageKind, MapRecord, Period, ReorganisationRecord, UnitRecord,
@@ -65,6 +67,8 @@ pub struct AdminGraph {
     rank: Vec<u32>,
     by_code: HashMap<String, UnitId>,
     by_name: HashMap<String, Vec<(UnitId, NameMatch)>>,
+    /// Each node's names and aliases prepared for search.
+    name_keys: Vec<Vec<search::NameKey>>,
     country: UnitId,
     maps: Vec<MapRecord>,
     reorganisations: Vec<ReorganisationRecord>,
@@ -148,6 +152,7 @@ impl AdminGraph {
         for (position, n) in order.iter().enumerate() {
             rank[n.index()] = position as u32;
         }
+        let name_keys = graph.node_weights().map(search::name_keys).collect();
         let country = graph
             .node_indices()
             .find(|n| graph[*n].level == Level::Country)
@@ -157,6 +162,7 @@ impl AdminGraph {
             rank,
             by_code,
             by_name,
+            name_keys,
             country,
             maps,
             reorganisations,
@@ -342,6 +348,35 @@ impl AdminGraph {
     /// Units of the same level that gave territory to `id`, with the link.
     pub fn predecessors(&self, id: UnitId) -> Vec<(UnitId, &LineageLink)> {
         self.lineage(id, Direction::Incoming)
+    }
+
+    /// `date` if `id` is in force then, else the unit's last day in force (or its first, for a
+    /// date before it began).
+    pub fn last_day_in_force(&self, id: UnitId, date: NaiveDate) -> NaiveDate {
+        let validity = self.unit(id).validity;
+        match (validity.from, validity.until) {
+            _ if validity.contains(date) => date,
+            (Some(from), _) if date < from => from,
+            (_, Some(until)) => until.pred_opt().unwrap_or(until),
+            _ => date,
+        }
+    }
+
+    /// "Kati cercle, Koulikoro region": where a unit lies on `date` (or on its last day in
+    /// force, if it is not in force then).
+    pub fn describe_location(&self, id: UnitId, date: NaiveDate) -> String {
+        let date = self.last_day_in_force(id, date);
+        let mut parts = Vec::new();
+        let mut current = self.parent(id, date);
+        while let Some(parent) = current {
+            let unit = self.unit(parent);
+            if unit.level == Level::Country {
+                break;
+            }
+            parts.push(format!("{} {}", unit.name, unit.level.name()));
+            current = self.parent(parent, date);
+        }
+        parts.join(", ")
     }
 
     /// The map in force on `date`, if the data covers it.

@@ -1,0 +1,199 @@
+//! Finding units by what people type: case, accents, apostrophes, hyphens and spaces are folded
+//! away, and hits are ranked exact > prefix > word > fuzzy (a small edit distance), then by
+//! level (regions, the district, cercles, communes) and name. Every name and alias a unit ever
+//! had is searched, whatever the date.
+
+use chrono::NaiveDate;
+
+use super::{AdminGraph, UnitId, fold_name};
+use crate::dataset::{Level, RegionKind, UnitRecord};
+
+/// How a hit matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchKind {
+    /// The whole name, folded, is the text.
+    Exact,
+    /// The name starts with the text.
+    Prefix,
+    /// A later word of the name starts with the text ("rharous" in Gourma-Rharous).
+    Word,
+    /// The name is within a small edit distance of the text (a typo, a spelling variant).
+    Fuzzy,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub unit: UnitId,
+    pub kind: MatchKind,
+    /// The name or alias that matched, as the data writes it.
+    pub matched: String,
+    /// The matched text is an alias, not the unit's name.
+    pub alias: bool,
+    /// The edit distance of a fuzzy match (0 otherwise).
+    pub distance: usize,
+}
+
+/// A name or alias prepared for matching.
+#[derive(Debug, Clone)]
+pub(super) struct NameKey {
+    text: String,
+    /// Folded, words separated by one space.
+    words: String,
+    /// Folded, without spaces: "Ben Kadi" and "Benkadi" meet.
+    compact: String,
+    alias: bool,
+}
+
+pub(super) fn name_keys(unit: &UnitRecord) -> Vec<NameKey> {
+    let key = |text: &str, alias: bool| {
+        let words = fold_name(text);
+        NameKey {
+            text: text.to_owned(),
+            compact: words.replace(' ', ""),
+            words,
+            alias,
+        }
+    };
+    std::iter::once(key(&unit.name, false))
+        .chain(unit.aliases.iter().map(|a| key(a, true)))
+        .collect()
+}
+
+/// The largest edit distance a fuzzy match may have for a text of `len` characters: none for
+/// short texts, where a typo makes another word.
+fn fuzzy_budget(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=6 => 1,
+        _ => 2,
+    }
+}
+
+/// How `key` matches the folded text (`words`, `compact`), if it does.
+fn match_key(key: &NameKey, words: &str, compact: &str) -> Option<(MatchKind, usize)> {
+    if key.compact == compact {
+        return Some((MatchKind::Exact, 0));
+    }
+    if key.compact.starts_with(compact) {
+        return Some((MatchKind::Prefix, 0));
+    }
+    if key
+        .words
+        .match_indices(' ')
+        .any(|(i, _)| key.words[i + 1..].starts_with(words))
+    {
+        return Some((MatchKind::Word, 0));
+    }
+    let budget = fuzzy_budget(compact.chars().count());
+    if budget > 0 {
+        let distance = strsim::damerau_levenshtein(&key.compact, compact);
+        if distance <= budget {
+            return Some((MatchKind::Fuzzy, distance));
+        }
+    }
+    None
+}
+
+/// Sort position of a level in ranked results: regions, then the district, cercles, communes.
+fn level_order(unit: &UnitRecord) -> u8 {
+    match (unit.level, unit.region_kind) {
+        (Level::Country, _) => 0,
+        (Level::Region, Some(RegionKind::District)) => 2,
+        (Level::Region, _) => 1,
+        (Level::Cercle, _) => 3,
+        (Level::Commune, _) => 4,
+    }
+}
+
+impl AdminGraph {
+    /// Units whose name or alias matches `text`, best first; only units of `levels` (all if
+    /// empty) and, with `date`, only units in force on that date.
+    pub fn search(
+        &self,
+        text: &str,
+        levels: &[Level],
+        date: Option<NaiveDate>,
+        limit: usize,
+    ) -> Vec<SearchHit> {
+        let words = fold_name(text);
+        let compact = words.replace(' ', "");
+        if compact.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<SearchHit> = self
+            .graph
+            .node_indices()
+            .map(UnitId)
+            .filter(|id| levels.is_empty() || levels.contains(&self.unit(*id).level))
+            .filter(|id| date.is_none_or(|d| self.unit(*id).validity.contains(d)))
+            .filter_map(|id| {
+                self.name_keys[id.0.index()]
+                    .iter()
+                    .filter_map(|key| {
+                        let (kind, distance) = match_key(key, &words, &compact)?;
+                        Some(SearchHit {
+                            unit: id,
+                            kind,
+                            matched: key.text.clone(),
+                            alias: key.alias,
+                            distance,
+                        })
+                    })
+                    .min_by_key(|hit| (hit.kind, hit.distance, hit.alias))
+            })
+            .collect();
+        hits.sort_by_key(|hit| {
+            let unit = self.unit(hit.unit);
+            (
+                hit.kind,
+                hit.distance,
+                level_order(unit),
+                self.rank_of(hit.unit),
+            )
+        });
+        hits.truncate(limit);
+        hits
+    }
+
+    /// Whether `text` matches the unit's name or an alias exactly, by prefix or by word (no
+    /// fuzzy matching): the `name` filter of lists.
+    pub fn name_matches(&self, id: UnitId, text: &str) -> bool {
+        let words = fold_name(text);
+        let compact = words.replace(' ', "");
+        self.name_keys[id.0.index()]
+            .iter()
+            .any(|key| matches!(match_key(key, &words, &compact), Some((kind, _)) if kind != MatchKind::Fuzzy))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> NameKey {
+        let words = fold_name(text);
+        NameKey {
+            text: text.to_owned(),
+            compact: words.replace(' ', ""),
+            words,
+            alias: false,
+        }
+    }
+
+    fn kind(name: &str, query: &str) -> Option<MatchKind> {
+        let words = fold_name(query);
+        match_key(&key(name), &words, &words.replace(' ', "")).map(|(k, _)| k)
+    }
+
+    #[test]
+    fn matches_are_ranked_exact_prefix_word_fuzzy() {
+        assert_eq!(kind("Ségou", "segou"), Some(MatchKind::Exact));
+        assert_eq!(kind("N'Tillit", "NTillit"), Some(MatchKind::Exact));
+        assert_eq!(kind("Ben Kadi", "benkadi"), Some(MatchKind::Exact));
+        assert_eq!(kind("Tombouctou", "tombo"), Some(MatchKind::Prefix));
+        assert_eq!(kind("Gourma-Rharous", "rharous"), Some(MatchKind::Word));
+        assert_eq!(kind("Tombouctou", "tombuctou"), Some(MatchKind::Fuzzy));
+        assert_eq!(kind("Kati", "kita"), None, "short names get no fuzzy match");
+    }
+}
