@@ -13,7 +13,7 @@ fn data_dir() -> PathBuf {
 /// Loads a copy of `data/` in which `file` has been edited by `edit`.
 fn load_with(file: &str, edit: impl FnOnce(String) -> String) -> Result<(), DatasetError> {
     let dir = tempfile::tempdir().unwrap();
-    for name in DATA_FILES {
+    for name in DATA_FILES.iter().copied() {
         std::fs::copy(data_dir().join(name), dir.path().join(name)).unwrap();
     }
     let edited = edit(std::fs::read_to_string(data_dir().join(file)).unwrap());
@@ -107,7 +107,7 @@ fn a_figure_that_is_not_a_number_is_refused() {
         "communes.csv",
         2,
         "census_1998",
-        "not a whole non-negative number",
+        "not a non-negative number",
     );
 }
 
@@ -240,4 +240,44 @@ fn a_missing_file_names_the_file() {
         }
         other => panic!("expected Unreadable, got {other:?}"),
     }
+}
+
+#[test]
+fn a_group_place_in_an_unknown_unit_is_refused() {
+    let result = load_with("group_places.csv", |t| {
+        replace_once(t, "dogon,1901,", "dogon,1999,")
+    });
+    assert_refused(
+        result,
+        "group_places.csv",
+        2,
+        "unit",
+        "no unit has the code `1999`",
+    );
+}
+
+#[test]
+fn a_share_that_is_not_a_percentage_is_refused() {
+    let result = load_with("group_shares.csv", |t| {
+        replace_once(t, "peuhl,14.7,", "peuhl,147,")
+    });
+    assert_refused(
+        result,
+        "group_shares.csv",
+        2,
+        "percent",
+        "is not a percentage",
+    );
+}
+
+#[test]
+fn a_sub_group_cycle_is_refused() {
+    let result = load_with("groups.csv", |t| {
+        replace_once(
+            t,
+            "manding,Manding,Mandé,,",
+            "manding,Manding,Mandé,bambara,",
+        )
+    });
+    assert_refused(result, "groups.csv", 2, "parent", "cycle");
 }

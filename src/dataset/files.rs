@@ -464,3 +464,100 @@ pub(super) fn read_reorganisations(
         })
         .collect()
 }
+
+pub(super) fn read_people(
+    groups: &Table,
+    shares: &Table,
+    places: &Table,
+    languages: &Table,
+    religions: &Table,
+) -> Result<super::records::PeopleRecords, DatasetError> {
+    use super::records::{
+        GroupPlaceRecord, GroupRecord, GroupShareRecord, LanguageRecord, PeopleRecords,
+        PlaceRelation, ReligionRecord,
+    };
+    let percent = |row: &Row<'_>, field: &str| -> Result<Option<f64>, DatasetError> {
+        let value: Option<f64> = row.optional_number(field)?;
+        match value {
+            Some(p) if !(0.0..=100.0).contains(&p) => {
+                Err(row.error(field, format!("{p} is not a percentage")))
+            }
+            other => Ok(other),
+        }
+    };
+    Ok(PeopleRecords {
+        groups: groups
+            .rows()
+            .map(|row| {
+                Ok(GroupRecord {
+                    key: row.required("key")?,
+                    name: row.required("name")?,
+                    aliases: row.list("aliases"),
+                    parent: row.optional("parent"),
+                    languages: row.list("languages"),
+                    area: row.optional("area"),
+                    note: row.optional("note"),
+                    origin: row.origin(),
+                })
+            })
+            .collect::<Result<_, DatasetError>>()?,
+        shares: shares
+            .rows()
+            .map(|row| {
+                Ok(GroupShareRecord {
+                    groups: row.list("groups"),
+                    percent: percent(&row, "percent")?,
+                    wording: row.required("wording")?,
+                    origin: row.origin(),
+                })
+            })
+            .collect::<Result<_, DatasetError>>()?,
+        places: places
+            .rows()
+            .map(|row| {
+                Ok(GroupPlaceRecord {
+                    group: row.required("group")?,
+                    unit: row.required("unit")?,
+                    relation: row.one_of(
+                        "relation",
+                        &[
+                            ("HOMELAND", PlaceRelation::Homeland),
+                            ("MIGRATION", PlaceRelation::Migration),
+                        ],
+                    )?,
+                    wording: row.required("wording")?,
+                    origin: row.origin(),
+                })
+            })
+            .collect::<Result<_, DatasetError>>()?,
+        languages: languages
+            .rows()
+            .map(|row| {
+                Ok(LanguageRecord {
+                    key: row.required("key")?,
+                    name: row.required("name")?,
+                    aliases: row.list("aliases"),
+                    official: row.boolean("official")?,
+                    main: row.boolean("main")?,
+                    speakers_percent: percent(&row, "speakers_percent")?,
+                    wording: row.required("wording")?,
+                    note: row.optional("note"),
+                    origin: row.origin(),
+                })
+            })
+            .collect::<Result<_, DatasetError>>()?,
+        religions: religions
+            .rows()
+            .map(|row| {
+                Ok(ReligionRecord {
+                    key: row.required("key")?,
+                    name: row.required("name")?,
+                    aliases: row.list("aliases"),
+                    percent: percent(&row, "percent")?,
+                    wording: row.required("wording")?,
+                    origin: row.origin(),
+                })
+            })
+            .collect::<Result<_, DatasetError>>()?,
+    })
+}

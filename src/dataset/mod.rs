@@ -14,8 +14,18 @@ pub use records::*;
 
 use table::Table;
 
-/// The files of a data set, in the order they are read.
-pub const DATA_FILES: [&str; 9] = [
+/// Declares the data files once: their names, and their text embedded in the binary.
+macro_rules! data_files {
+    ($($file:literal),* $(,)?) => {
+        /// The files of a data set, in the order they are read.
+        pub const DATA_FILES: &[&str] = &[$($file),*];
+
+        /// The data set shipped with the binary, so it runs from any directory.
+        const EMBEDDED: &[(&str, &str)] = &[$(($file, include_str!(concat!("../../data/", $file)))),*];
+    };
+}
+
+data_files!(
     "country.csv",
     "regions.csv",
     "cercles.csv",
@@ -25,29 +35,12 @@ pub const DATA_FILES: [&str; 9] = [
     "lineage.csv",
     "maps.csv",
     "reorganisations.csv",
-];
-
-/// The data set shipped with the binary, so it runs from any directory.
-const EMBEDDED: [(&str, &str); 9] = [
-    ("country.csv", include_str!("../../data/country.csv")),
-    ("regions.csv", include_str!("../../data/regions.csv")),
-    ("cercles.csv", include_str!("../../data/cercles.csv")),
-    (
-        "cercle_regions.csv",
-        include_str!("../../data/cercle_regions.csv"),
-    ),
-    ("communes.csv", include_str!("../../data/communes.csv")),
-    (
-        "commune_moves.csv",
-        include_str!("../../data/commune_moves.csv"),
-    ),
-    ("lineage.csv", include_str!("../../data/lineage.csv")),
-    ("maps.csv", include_str!("../../data/maps.csv")),
-    (
-        "reorganisations.csv",
-        include_str!("../../data/reorganisations.csv"),
-    ),
-];
+    "groups.csv",
+    "group_shares.csv",
+    "group_places.csv",
+    "languages.csv",
+    "religions.csv",
+);
 
 /// Where to read the data files from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +179,23 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         &["date", "name", "legal_acts", "date_confidence", "summary"],
     )?)?;
 
+    let people = files::read_people(
+        &table(
+            "groups.csv",
+            &["key", "name", "aliases", "parent", "languages"],
+        )?,
+        &table("group_shares.csv", &["groups", "percent", "wording"])?,
+        &table(
+            "group_places.csv",
+            &["group", "unit", "relation", "wording"],
+        )?,
+        &table(
+            "languages.csv",
+            &["key", "name", "official", "main", "wording"],
+        )?,
+        &table("religions.csv", &["key", "name", "percent", "wording"])?,
+    )?;
+
     let mut units = country;
     units.extend(regions);
     units.extend(cercles);
@@ -196,6 +206,7 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         lineage,
         maps,
         reorganisations,
+        people,
         version: format!("{:016x}", hasher.finish()),
     };
     validate::validate(&dataset, &moves)?;

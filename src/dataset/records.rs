@@ -240,6 +240,92 @@ pub struct Dataset {
     pub lineage: Vec<LineageRecord>,
     pub maps: Vec<MapRecord>,
     pub reorganisations: Vec<ReorganisationRecord>,
+    pub people: PeopleRecords,
     /// A digest of the files' bytes: changes whenever the data does.
     pub version: String,
+}
+
+/// A people (ethnic group) of seed 002.
+#[derive(Debug, Clone)]
+pub struct GroupRecord {
+    /// Our stable key ("peuhl").
+    pub key: String,
+    pub name: String,
+    /// Other names the seed gives (Fula, Fulani) and common spellings.
+    pub aliases: Vec<String>,
+    /// The key of the group this one is a sub-group of (Minianka: senoufo).
+    pub parent: Option<String>,
+    /// Keys of the languages the seed says the group speaks.
+    pub languages: Vec<String>,
+    /// Where the group lives, in words, where the seed names no unit ("northern Mali").
+    pub area: Option<String>,
+    pub note: Option<String>,
+    pub origin: Origin,
+}
+
+/// A share of the population the seed gives for one group (or several together), with its
+/// wording: the seed gives the Peuhl 14.7 per cent in one place and 15 in another.
+#[derive(Debug, Clone)]
+pub struct GroupShareRecord {
+    pub groups: Vec<String>,
+    /// Absent where the seed gives words only ("close to half").
+    pub percent: Option<f64>,
+    pub wording: String,
+    pub origin: Origin,
+}
+
+/// How a group is tied to a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceRelation {
+    /// Where the group lives.
+    Homeland,
+    /// Where some of the group have migrated to.
+    Migration,
+}
+
+/// A place the seed ties a group to, with the seed's wording as evidence.
+#[derive(Debug, Clone)]
+pub struct GroupPlaceRecord {
+    pub group: String,
+    /// The code of the unit.
+    pub unit: String,
+    pub relation: PlaceRelation,
+    pub wording: String,
+    pub origin: Origin,
+}
+
+/// A language of seed 002.
+#[derive(Debug, Clone)]
+pub struct LanguageRecord {
+    pub key: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub official: bool,
+    /// One of the seed's "main languages".
+    pub main: bool,
+    pub speakers_percent: Option<f64>,
+    pub wording: String,
+    pub note: Option<String>,
+    pub origin: Origin,
+}
+
+/// A religion of seed 002, with its share.
+#[derive(Debug, Clone)]
+pub struct ReligionRecord {
+    pub key: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub percent: Option<f64>,
+    pub wording: String,
+    pub origin: Origin,
+}
+
+/// Seed 002's peoples, languages and religions.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleRecords {
+    pub groups: Vec<GroupRecord>,
+    pub shares: Vec<GroupShareRecord>,
+    pub places: Vec<GroupPlaceRecord>,
+    pub languages: Vec<LanguageRecord>,
+    pub religions: Vec<ReligionRecord>,
 }

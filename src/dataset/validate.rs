@@ -20,7 +20,91 @@ pub(super) fn validate(dataset: &Dataset, moves: &[CommuneMove]) -> Result<(), D
     check_moves(dataset, &units, moves)?;
     check_maps(dataset)?;
     check_lineage(dataset, &units)?;
-    check_reorganisations(dataset, &units)
+    check_reorganisations(dataset, &units)?;
+    check_people(dataset, &units)
+}
+
+/// Keys are unique; every group, language and unit a row names exists; sub-groups form no
+/// cycle.
+fn check_people(dataset: &Dataset, units: &HashMap<&str, &UnitRecord>) -> Result<(), DatasetError> {
+    let people = &dataset.people;
+    let mut groups = HashMap::new();
+    for group in &people.groups {
+        if groups.insert(group.key.as_str(), group).is_some() {
+            return Err(at(
+                &group.origin,
+                "key",
+                format!("the key `{}` is used twice", group.key),
+            ));
+        }
+    }
+    let languages: BTreeSet<&str> = people.languages.iter().map(|l| l.key.as_str()).collect();
+    for group in &people.groups {
+        if let Some(parent) = &group.parent {
+            if !groups.contains_key(parent.as_str()) {
+                return Err(at(
+                    &group.origin,
+                    "parent",
+                    format!("no group has the key `{parent}`"),
+                ));
+            }
+            // Walk up: a cycle would come back to this group.
+            let mut current = groups.get(parent.as_str()).copied();
+            let mut steps = 0;
+            while let Some(up) = current {
+                steps += 1;
+                if up.key == group.key || steps > people.groups.len() {
+                    return Err(at(
+                        &group.origin,
+                        "parent",
+                        "the sub-group relation makes a cycle",
+                    ));
+                }
+                current = up.parent.as_deref().and_then(|p| groups.get(p).copied());
+            }
+        }
+        if let Some(language) = group
+            .languages
+            .iter()
+            .find(|l| !languages.contains(l.as_str()))
+        {
+            return Err(at(
+                &group.origin,
+                "languages",
+                format!("no language has the key `{language}`"),
+            ));
+        }
+    }
+    for share in &people.shares {
+        if let Some(group) = share
+            .groups
+            .iter()
+            .find(|g| !groups.contains_key(g.as_str()))
+        {
+            return Err(at(
+                &share.origin,
+                "groups",
+                format!("no group has the key `{group}`"),
+            ));
+        }
+    }
+    for place in &people.places {
+        if !groups.contains_key(place.group.as_str()) {
+            return Err(at(
+                &place.origin,
+                "group",
+                format!("no group has the key `{}`", place.group),
+            ));
+        }
+        if !units.contains_key(place.unit.as_str()) {
+            return Err(at(
+                &place.origin,
+                "unit",
+                format!("no unit has the code `{}`", place.unit),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Units by primary code; every code of every system is unique within its system.

@@ -6,6 +6,7 @@ mod history;
 mod lists;
 mod loaders;
 mod node;
+mod people;
 mod query;
 mod search;
 mod units;

@@ -11,6 +11,7 @@ use super::lists::{
     ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order, paginate,
 };
 use super::node::resolve_global_id;
+use super::people::{Group, Language, Religion};
 use super::search::SearchResult;
 use super::units::{
     AdminUnit, Cercle, Commune, Country, Level as LevelEnum, Node, Region, UnitAt, data_start,
@@ -360,13 +361,7 @@ impl QueryRoot {
         Ok(graph(ctx)
             .search(&text, &levels, only_in_force, first as usize)
             .into_iter()
-            .map(|hit| SearchResult {
-                at: UnitAt {
-                    id: hit.unit,
-                    as_of: date,
-                },
-                hit,
-            })
+            .map(|hit| SearchResult { hit, as_of: date })
             .collect())
     }
 
@@ -495,6 +490,58 @@ impl QueryRoot {
                     },
                 )))
             })
+            .collect()
+    }
+
+    /// Mali's peoples (ethnic groups) as seed 002 describes them, with their shares,
+    /// sub-groups, languages and places; on `asOf` (default: today) for their places.
+    async fn groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+    ) -> Result<Vec<Group>> {
+        let date = root_date(ctx, as_of)?;
+        Ok(graph(ctx)
+            .groups()
+            .into_iter()
+            .map(|id| Group { id, as_of: date })
+            .collect())
+    }
+
+    /// One group by any of its names (Peuhl, Fula, Fulani; case and accents ignored).
+    async fn group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A name or another name of the group.")] name: String,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+    ) -> Result<Option<Group>> {
+        let date = root_date(ctx, as_of)?;
+        let id = graph(ctx).find_group(&name).ok_or_else(|| {
+            ApiError::NotFound {
+                level: "group",
+                query: name.clone(),
+            }
+            .extend()
+        })?;
+        Ok(Some(Group { id, as_of: date }))
+    }
+
+    /// Mali's languages as seed 002 gives them: French (official), the main languages and
+    /// those the seed names for a group.
+    async fn languages(&self, ctx: &Context<'_>) -> Vec<Language> {
+        graph(ctx)
+            .languages()
+            .iter()
+            .map(|l| Language { record: l.clone() })
+            .collect()
+    }
+
+    /// Mali's religions with their shares, as seed 002 gives them.
+    async fn religions(&self, ctx: &Context<'_>) -> Vec<Religion> {
+        graph(ctx)
+            .religions()
+            .iter()
+            .map(|r| Religion { record: r.clone() })
             .collect()
     }
 

@@ -1,10 +1,13 @@
-//! Search results in the schema.
+//! Search results in the schema: units and groups.
 
 use async_graphql::{Context, Enum, Object};
 
+use chrono::NaiveDate;
+
+use super::people::Group;
 use super::units::{AdminUnit, UnitAt, graph};
 use crate::dataset::Level;
-use crate::model::SearchHit;
+use crate::model::{Found, SearchHit};
 
 /// How a search hit matched, best first.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,17 +23,41 @@ pub enum MatchKind {
     Fuzzy,
 }
 
-/// One search result: a unit (or, later, a group), with why it matched and where it lies.
+/// One search result: a unit or a group, with why it matched and, for a unit, where it lies.
 pub struct SearchResult {
     pub hit: SearchHit,
-    pub at: UnitAt,
+    /// The date the hit's fields answer for.
+    pub as_of: NaiveDate,
+}
+
+impl SearchResult {
+    fn unit_at(&self) -> Option<UnitAt> {
+        match self.hit.found {
+            Found::Unit(id) => Some(UnitAt {
+                id,
+                as_of: self.as_of,
+            }),
+            Found::Group(_) => None,
+        }
+    }
 }
 
 #[Object]
 impl SearchResult {
-    /// The unit found.
-    async fn unit(&self, ctx: &Context<'_>) -> AdminUnit {
-        AdminUnit::new(graph(ctx), self.at)
+    /// The unit found (null when the hit is a group).
+    async fn unit(&self, ctx: &Context<'_>) -> Option<AdminUnit> {
+        self.unit_at().map(|at| AdminUnit::new(graph(ctx), at))
+    }
+
+    /// The group found (null when the hit is a unit).
+    async fn group(&self) -> Option<Group> {
+        match self.hit.found {
+            Found::Group(id) => Some(Group {
+                id,
+                as_of: self.as_of,
+            }),
+            Found::Unit(_) => None,
+        }
     }
 
     /// How it matched.
@@ -58,9 +85,12 @@ impl SearchResult {
     /// homonyms apart.
     async fn path(&self, ctx: &Context<'_>) -> Vec<AdminUnit> {
         let graph = graph(ctx);
-        let date = graph.last_day_in_force(self.at.id, self.at.as_of);
+        let Some(at) = self.unit_at() else {
+            return Vec::new();
+        };
+        let date = graph.last_day_in_force(at.id, at.as_of);
         let mut path = Vec::new();
-        let mut current = graph.parent(self.at.id, date);
+        let mut current = graph.parent(at.id, date);
         while let Some(id) = current {
             if graph.unit(id).level == Level::Country {
                 break;
@@ -71,11 +101,18 @@ impl SearchResult {
         path
     }
 
-    /// The hit and its path as one line: "Diédougou, Kati cercle, Koulikoro region".
+    /// The hit and its path as one line: "Diédougou (commune), Kati cercle, Koulikoro region";
+    /// "Dogon (people)" for a group.
     async fn label(&self, ctx: &Context<'_>) -> String {
         let graph = graph(ctx);
-        let unit = graph.unit(self.at.id);
-        let location = graph.describe_location(self.at.id, self.at.as_of);
+        let Some(at) = self.unit_at() else {
+            return match self.hit.found {
+                Found::Group(id) => format!("{} (people)", graph.group(id).name),
+                Found::Unit(_) => String::new(),
+            };
+        };
+        let unit = graph.unit(at.id);
+        let location = graph.describe_location(at.id, at.as_of);
         if location.is_empty() {
             format!("{} ({})", unit.name, unit.level.name())
         } else {

@@ -361,6 +361,22 @@ macro_rules! unit_object {
         ComputedPopulation::new(graph(ctx), self.0, year)
     }
 
+            /// Peoples whose homeland, on `asOf` (default: this object's date), is the unit,
+            /// lies within it, or contains it (the Dogon, around Bandiagara cercle, are in
+            /// Bandiagara region today and were in Mopti region in 2010).
+            async fn groups(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<Date>,
+            ) -> Result<Vec<super::people::Group>> {
+                let date = resolve_date(as_of, self.0.as_of)?;
+                Ok(graph(ctx)
+                    .groups_at(self.0.id, date)
+                    .into_iter()
+                    .map(|id| super::people::Group { id, as_of: date })
+                    .collect())
+            }
+
             /// How many cercles and communes lie inside the unit on `asOf` (default: this
             /// object's date).
             async fn counts(
@@ -555,6 +571,25 @@ async fn containing<T: From<UnitAt>>(
 unit_object! {
 /// Mali, the root of the tree.
     Country {
+    /// Mali's religions with their shares (seed 002).
+    async fn religions(&self, ctx: &Context<'_>) -> Vec<super::people::Religion> {
+        graph(ctx).religions().iter().map(|r| super::people::Religion { record: r.clone() }).collect()
+    }
+
+    /// Mali's languages (seed 002).
+    async fn languages(&self, ctx: &Context<'_>) -> Vec<super::people::Language> {
+        graph(ctx).languages().iter().map(|l| super::people::Language { record: l.clone() }).collect()
+    }
+
+    /// Every people of seed 002 with its shares, whether or not the seed names a place for it.
+    async fn peoples(&self, ctx: &Context<'_>) -> Vec<super::people::Group> {
+        graph(ctx)
+            .groups()
+            .into_iter()
+            .map(|id| super::people::Group { id, as_of: self.0.as_of })
+            .collect()
+    }
+
     /// The regions and the district in force on `asOf` (default: this object's date), by number.
     async fn regions(
         &self,

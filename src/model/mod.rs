@@ -5,6 +5,7 @@
 
 mod history;
 mod name;
+mod people;
 mod search;
 
 use std::collections::HashMap;
@@ -18,7 +19,8 @@ pub use history::{
     ComputedPopulation, Direction as LineageDirection, Hop, Move, Projection, RegionPeriod,
 };
 pub use name::fold_name;
-pub use search::{MatchKind, SearchHit};
+pub use people::{GroupId, GroupPlace};
+pub use search::{Found, MatchKind, SearchHit};
 
 use crate::dataset::{
     Confidence, Dataset, Level, LineageKind, MapRecord, Period, ReorganisationRecord, UnitRecord,
@@ -69,6 +71,7 @@ pub struct AdminGraph {
     by_name: HashMap<String, Vec<(UnitId, NameMatch)>>,
     /// Each node's names and aliases prepared for search.
     name_keys: Vec<Vec<search::NameKey>>,
+    peoples: people::Peoples,
     country: UnitId,
     maps: Vec<MapRecord>,
     reorganisations: Vec<ReorganisationRecord>,
@@ -85,6 +88,7 @@ impl AdminGraph {
             lineage,
             maps,
             reorganisations,
+            people,
             version,
         } = dataset;
         let mut graph = DiGraph::with_capacity(units.len(), containment.len() + lineage.len());
@@ -153,6 +157,7 @@ impl AdminGraph {
             rank[n.index()] = position as u32;
         }
         let name_keys = graph.node_weights().map(search::name_keys).collect();
+        let peoples = people::Peoples::build(people, |code| by_code.get(code).copied());
         let country = graph
             .node_indices()
             .find(|n| graph[*n].level == Level::Country)
@@ -163,6 +168,7 @@ impl AdminGraph {
             by_code,
             by_name,
             name_keys,
+            peoples,
             country,
             maps,
             reorganisations,

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 
+use super::people::GroupId;
 use super::{AdminGraph, UnitId, fold_name};
 use crate::dataset::{Level, RegionKind, UnitRecord};
 
@@ -21,10 +22,17 @@ pub enum MatchKind {
     Fuzzy,
 }
 
+/// What a search hit found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Unit(UnitId),
+    Group(GroupId),
+}
+
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchHit {
-    pub unit: UnitId,
+    pub found: Found,
     pub kind: MatchKind,
     /// The name or alias that matched, as the data writes it.
     pub matched: String,
@@ -41,11 +49,12 @@ pub(super) struct NameKey {
     /// Folded, words separated by one space.
     words: String,
     /// Folded, without spaces: "Ben Kadi" and "Benkadi" meet.
-    compact: String,
+    pub(super) compact: String,
     alias: bool,
 }
 
-pub(super) fn name_keys(unit: &UnitRecord) -> Vec<NameKey> {
+/// The name and aliases of anything searchable, prepared for matching.
+pub(super) fn name_keys_of(name: &str, aliases: &[String]) -> Vec<NameKey> {
     let key = |text: &str, alias: bool| {
         let words = fold_name(text);
         NameKey {
@@ -55,9 +64,13 @@ pub(super) fn name_keys(unit: &UnitRecord) -> Vec<NameKey> {
             alias,
         }
     };
-    std::iter::once(key(&unit.name, false))
-        .chain(unit.aliases.iter().map(|a| key(a, true)))
+    std::iter::once(key(name, false))
+        .chain(aliases.iter().map(|a| key(a, true)))
         .collect()
+}
+
+pub(super) fn name_keys(unit: &UnitRecord) -> Vec<NameKey> {
+    name_keys_of(&unit.name, &unit.aliases)
 }
 
 /// The largest edit distance a fuzzy match may have for a text of `len` characters: none for
@@ -107,8 +120,9 @@ fn level_order(unit: &UnitRecord) -> u8 {
 }
 
 impl AdminGraph {
-    /// Units whose name or alias matches `text`, best first; only units of `levels` (all if
-    /// empty) and, with `date`, only units in force on that date.
+    /// Units (and, when `levels` is empty, groups) whose name or alias matches `text`, best
+    /// first; only units of `levels` and, with `date`, only units in force on that date.
+    /// Groups come after communes among equal matches.
     pub fn search(
         &self,
         text: &str,
@@ -121,36 +135,43 @@ impl AdminGraph {
         if compact.is_empty() {
             return Vec::new();
         }
+        let best = |keys: &[NameKey], found: Found| {
+            keys.iter()
+                .filter_map(|key| {
+                    let (kind, distance) = match_key(key, &words, &compact)?;
+                    Some(SearchHit {
+                        found,
+                        kind,
+                        matched: key.text.clone(),
+                        alias: key.alias,
+                        distance,
+                    })
+                })
+                .min_by_key(|hit| (hit.kind, hit.distance, hit.alias))
+        };
         let mut hits: Vec<SearchHit> = self
             .graph
             .node_indices()
             .map(UnitId)
             .filter(|id| levels.is_empty() || levels.contains(&self.unit(*id).level))
             .filter(|id| date.is_none_or(|d| self.unit(*id).validity.contains(d)))
-            .filter_map(|id| {
-                self.name_keys[id.0.index()]
-                    .iter()
-                    .filter_map(|key| {
-                        let (kind, distance) = match_key(key, &words, &compact)?;
-                        Some(SearchHit {
-                            unit: id,
-                            kind,
-                            matched: key.text.clone(),
-                            alias: key.alias,
-                            distance,
-                        })
-                    })
-                    .min_by_key(|hit| (hit.kind, hit.distance, hit.alias))
-            })
+            .filter_map(|id| best(&self.name_keys[id.0.index()], Found::Unit(id)))
             .collect();
+        if levels.is_empty() {
+            hits.extend(
+                self.peoples
+                    .group_keys
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, keys)| best(keys, Found::Group(GroupId(i)))),
+            );
+        }
         hits.sort_by_key(|hit| {
-            let unit = self.unit(hit.unit);
-            (
-                hit.kind,
-                hit.distance,
-                level_order(unit),
-                self.rank_of(hit.unit),
-            )
+            let (order, rank) = match hit.found {
+                Found::Unit(id) => (level_order(self.unit(id)), self.rank_of(id) as usize),
+                Found::Group(id) => (5, id.0),
+            };
+            (hit.kind, hit.distance, order, rank)
         });
         hits.truncate(limit);
         hits
