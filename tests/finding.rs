@@ -5,7 +5,7 @@
 mod common;
 
 use common::{api, data, errors, graph, names};
-use mali_admin::model::MatchKind;
+use mali_admin::model::{Found, MatchKind};
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -68,7 +68,7 @@ fn every_unit_is_found_exactly_by_its_plain_ascii_spelling() {
             let ascii = plain_ascii(name);
             accented += usize::from(ascii != *name);
             let hits = graph.search(&ascii, &[unit.level], None, 100);
-            let hit = hits.iter().find(|h| h.unit == id);
+            let hit = hits.iter().find(|h| h.found == Found::Unit(id));
             assert!(
                 hit.is_some_and(|h| h.kind == MatchKind::Exact),
                 "{} ({}) not found exactly by `{ascii}`",
