@@ -124,7 +124,7 @@ impl Row<'_> {
             text => text.parse().map(Some).map_err(|_| {
                 self.error(
                     field,
-                    format!("`{text}` is not a whole non-negative number"),
+                    format!("`{text}` is not a non-negative number"),
                 )
             }),
         }
