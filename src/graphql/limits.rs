@@ -91,6 +91,7 @@ pub mod code {
     pub const RECURSION_TOO_DEEP: &str = "RECURSION_TOO_DEEP";
     pub const TOO_MANY_DIRECTIVES: &str = "TOO_MANY_DIRECTIVES";
     pub const TOO_MANY_ALIASES: &str = "TOO_MANY_ALIASES";
+    pub const INTROSPECTION_DISABLED: &str = "INTROSPECTION_DISABLED";
     pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
 }
 
@@ -98,27 +99,30 @@ pub mod code {
 /// queries extension, so that it checks the documents that extension resolves.
 pub(crate) fn apply<Q, M, S>(
     builder: async_graphql::SchemaBuilder<Q, M, S>,
-    limits: &Limits,
+    policy: &Policy,
 ) -> async_graphql::SchemaBuilder<Q, M, S> {
+    let limits = &policy.limits;
     builder
         .limit_depth(limits.depth)
         .limit_recursive_depth(limits.recursion)
         .limit_directives(limits.directives)
-        .extension(Guard::new(limits))
+        .extension(Guard::new(policy))
 }
 
 /// The extension: codes for async-graphql's limit errors, the alias and complexity checks,
 /// and the document cache.
 pub(crate) struct Guard {
     limits: Limits,
+    introspection: bool,
     documents: Option<Arc<Mutex<lru::LruCache<String, ExecutableDocument>>>>,
 }
 
 impl Guard {
-    fn new(limits: &Limits) -> Self {
+    fn new(policy: &Policy) -> Self {
         Guard {
-            limits: limits.clone(),
-            documents: NonZeroUsize::new(limits.document_cache)
+            limits: policy.limits.clone(),
+            introspection: policy.introspection,
+            documents: NonZeroUsize::new(policy.limits.document_cache)
                 .map(|size| Arc::new(Mutex::new(lru::LruCache::new(size)))),
         }
     }
@@ -128,6 +132,7 @@ impl ExtensionFactory for Guard {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(Guard {
             limits: self.limits.clone(),
+            introspection: self.introspection,
             documents: self.documents.clone(),
         })
     }
@@ -188,6 +193,13 @@ impl Extension for Guard {
             .parsed_query()
             .map_err(|error| with_code(error, "GRAPHQL_PARSE_FAILED"))?
             .clone();
+        if !self.introspection && introspects(&doc) {
+            // async-graphql would answer `null` without a word; say why.
+            return Err(coded(
+                "introspection is disabled on this server",
+                code::INTROSPECTION_DISABLED,
+            ));
+        }
         check(
             &self.limits,
             &ctx.schema_env.registry,
@@ -288,6 +300,30 @@ fn check(
         ));
     }
     Ok(())
+}
+
+/// Whether an operation asks for `__schema` or `__type` at its root.
+fn introspects(doc: &ExecutableDocument) -> bool {
+    fn walk(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
+        depth < 8
+            && set.items.iter().any(|selection| match &selection.node {
+                Selection::Field(field) => {
+                    matches!(field.node.name.node.as_str(), "__schema" | "__type")
+                }
+                Selection::InlineFragment(fragment) => {
+                    walk(doc, &fragment.node.selection_set.node, depth + 1)
+                }
+                Selection::FragmentSpread(spread) => doc
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .is_some_and(|fragment| {
+                        walk(doc, &fragment.node.selection_set.node, depth + 1)
+                    }),
+            })
+    }
+    doc.operations
+        .iter()
+        .any(|(_, operation)| walk(doc, &operation.node.selection_set.node, 0))
 }
 
 fn count_aliases(doc: &ExecutableDocument) -> usize {

@@ -69,7 +69,7 @@ pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &P
             size.get(),
         )));
     }
-    builder = limits::apply(builder, &policy.limits);
+    builder = limits::apply(builder, policy);
     if !policy.introspection {
         builder = builder.disable_introspection();
     }

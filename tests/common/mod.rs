@@ -64,3 +64,4 @@ pub fn names(list: &Value) -> Vec<&str> {
         .map(|item| item["name"].as_str().unwrap())
         .collect()
 }
+pub mod http;
