@@ -15,14 +15,14 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
     NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::{
-    ErrorExtensionValues, Positioned, Request, ServerError, ServerResult, ValidationResult, Value,
-    Variables,
+    ErrorExtensionValues, Positioned, Request, Response, ServerError, ServerResult,
+    ValidationResult, Value, Variables,
 };
 
 /// The limits a request must keep. Defaults admit GraphiQL's introspection query and every
@@ -174,6 +174,16 @@ fn code_limit_error(error: ServerError) -> ServerError {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for Guard {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        // The persisted queries extension's errors come out of `prepare_request` uncoded.
+        let mut response = next.run(ctx).await;
+        response.errors = std::mem::take(&mut response.errors)
+            .into_iter()
+            .map(code_limit_error)
+            .collect();
+        response
+    }
+
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,

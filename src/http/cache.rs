@@ -17,7 +17,8 @@ use chrono::{NaiveDate, Utc};
 pub struct CacheKey {
     /// The query text, or empty when only a persisted query's hash was sent.
     pub query: String,
-    /// The persisted query's hash, when the query text was not sent.
+    /// The persisted query's hash, when one was sent (with the text, the persisted queries
+    /// extension checks it: a wrong hash must not find the text's answer).
     pub persisted: Option<String>,
     pub operation: Option<String>,
     /// The variables as JSON text.

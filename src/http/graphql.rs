@@ -337,7 +337,7 @@ fn graphql_request(
     };
     let key = CacheKey {
         query: query.clone(),
-        persisted: if query.is_empty() { persisted } else { None },
+        persisted,
         operation: operation.clone(),
         variables: Value::Object(variables.clone()).to_string(),
         today,
