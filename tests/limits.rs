@@ -263,3 +263,22 @@ async fn field_suggestions_are_off_in_production_and_on_in_development() {
     .await;
     assert!(reply.text().contains("Did you mean"), "{}", reply.text());
 }
+
+#[tokio::test]
+async fn a_body_that_never_arrives_is_given_up_after_the_time_limit() {
+    let settings = HttpSettings {
+        timeout: Some(Duration::from_millis(100)),
+        ..HttpSettings::default()
+    };
+    let app = app_with(&Policy::default(), settings);
+    let never = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let started = Instant::now();
+    let reply = send(
+        &app,
+        post(axum::body::Body::from_stream(never), GRAPHQL_RESPONSE),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(reply.code(), "REQUEST_TIMEOUT");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}

@@ -33,6 +33,9 @@ pub enum HttpError {
     /// 405 `METHOD_NOT_ALLOWED`: a mutation or subscription over GET.
     #[error("GET can only run queries: send {0} operations with POST")]
     NotAQuery(&'static str),
+    /// 408 `REQUEST_TIMEOUT`: the body did not arrive within the time limit.
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     /// The body could not be read from the connection.
     #[error("the request body could not be read: {0}")]
     Body(String),
@@ -49,6 +52,7 @@ impl HttpError {
             | HttpError::BatchTooLarge { .. }
             | HttpError::Body(_) => StatusCode::BAD_REQUEST,
             HttpError::NotAQuery(_) => StatusCode::METHOD_NOT_ALLOWED,
+            HttpError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -61,6 +65,7 @@ impl HttpError {
             HttpError::BadRequest(_) | HttpError::Body(_) => "BAD_REQUEST",
             HttpError::BatchTooLarge { .. } => "BATCH_TOO_LARGE",
             HttpError::NotAQuery(_) => "METHOD_NOT_ALLOWED",
+            HttpError::BodyTimeout => "REQUEST_TIMEOUT",
         }
     }
 }

@@ -190,7 +190,23 @@ pub async fn post(
     let media = negotiate(&headers)?;
     check_content_type(&headers)?;
     let limit = state.settings.max_body_bytes;
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|error| {
+    // A declared length over the limit is refused before reading anything.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(HttpError::BodyTooLarge { limit });
+    }
+    let reading = axum::body::to_bytes(body, limit);
+    let read = match state.settings.timeout {
+        // A body that trickles in must not hold the connection for ever.
+        Some(timeout) => tokio::time::timeout(timeout, reading)
+            .await
+            .map_err(|_| HttpError::BodyTimeout)?,
+        None => reading.await,
+    };
+    let bytes = read.map_err(|error| {
         // `to_bytes` reports an over-long body as a length-limit error in its sources.
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
         while let Some(current) = source {
