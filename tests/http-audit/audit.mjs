@@ -31,10 +31,14 @@ for (const result of results) {
     if (level !== 'MAY' && !argued) blocking.push(result);
   }
 }
+let total = { passed: 0, failed: 0 };
 for (const level of ['MUST', 'SHOULD', 'MAY']) {
   const { passed = 0, failed = 0 } = counts[level] ?? {};
-  console.log(`${level}: ${passed} passed, ${failed} failed`);
+  console.log(`${level} audits: ${passed} passed, ${failed} failed`);
+  total.passed += passed;
+  total.failed += failed;
 }
+console.log(`audit: ${total.passed} passed, ${total.failed} failed`);
 if (blocking.length > 0) {
   console.error(`${blocking.length} MUST or SHOULD audit(s) failed`);
   process.exit(1);
