@@ -189,3 +189,72 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_limit_and_switch_reaches_the_schema_and_the_server() {
+        let config = Config::try_parse_from([
+            "mali-admin",
+            "--max-depth=3",
+            "--max-complexity=50",
+            "--list-factor=4",
+            "--max-recursion=9",
+            "--max-directives=1",
+            "--max-aliases=2",
+            "--document-cache=0",
+            "--persisted-queries=0",
+            "--introspection=false",
+            "--mode=development",
+            "--graphiql=false",
+            "--max-body-bytes=100",
+            "--max-batch=2",
+            "--timeout-ms=0",
+            "--response-cache=0",
+            "--cache-max-age=60",
+            "--cors-origins=https://a.example,https://b.example",
+        ])
+        .unwrap();
+        let policy = config.policy();
+        assert_eq!(
+            policy.limits,
+            Limits {
+                depth: 3,
+                complexity: 50,
+                list_factor: 4,
+                recursion: 9,
+                directives: 1,
+                aliases: 2,
+                document_cache: 0,
+            }
+        );
+        assert!(!policy.introspection && policy.suggestions);
+        assert_eq!(policy.persisted_queries, 0);
+        let http = config.http_settings();
+        assert!(!http.graphiql);
+        assert_eq!((http.max_body_bytes, http.max_batch), (100, 2));
+        assert_eq!(http.timeout, None);
+        assert_eq!((http.response_cache, http.cache_max_age), (0, 60));
+        assert_eq!(
+            http.cors,
+            Cors::Origins(vec!["https://a.example".into(), "https://b.example".into()])
+        );
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let config = Config::try_parse_from(["mali-admin"]).unwrap();
+        assert_eq!(config.policy().limits, Limits::default());
+        assert!(config.policy().introspection && !config.policy().suggestions);
+        let http = config.http_settings();
+        assert!(http.graphiql);
+        assert_eq!(http.timeout, Some(Duration::from_secs(10)));
+        assert_eq!(http.cors, Cors::Any);
+        assert_eq!(
+            (http.max_body_bytes, http.max_batch, http.response_cache),
+            (131_072, 10, 10_000)
+        );
+    }
+}
