@@ -1,4 +1,5 @@
-//! The GraphQL API over the model: schema types, batched loaders, dates and coded errors.
+//! The GraphQL API over the model: schema types, batched loaders, dates, coded errors, and the
+//! limits every request must keep (`limits.rs`).
 
 mod date;
 mod error;
