@@ -194,9 +194,13 @@ impl Extension for Guard {
         // parse here (or take the cached parse) so the checks below run before async-graphql's
         // own walks, which are not memoised (a chain of doubling fragments would take them
         // exponential time).
-        if !request.query.is_empty()
-            && let Some(doc) = self.cached(&request.query)
-        {
+        let cached = if request.query.is_empty() {
+            None
+        } else {
+            self.cached(&request.query)
+        };
+        let hit = cached.is_some();
+        if let Some(doc) = cached {
             request.set_parsed_query(doc);
         }
         let doc = request
@@ -216,13 +220,13 @@ impl Extension for Guard {
             &doc,
             &request.variables,
         )?;
-        if let (Some(cache), false) = (&self.documents, request.query.is_empty()) {
+        // Only documents that keep the limits are kept, so hostile ones do not evict others.
+        if let (Some(cache), false, false) = (&self.documents, hit, request.query.is_empty()) {
             cache
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .put(request.query.clone(), doc.clone());
+                .put(request.query.clone(), doc);
         }
-        request.set_parsed_query(doc);
         next.run(ctx, request).await
     }
 
@@ -463,5 +467,60 @@ impl Cost<'_> {
                 _ => None,
             })
             .map_or(self.limits.list_factor, |size| size.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    use super::*;
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn answer(&self) -> i32 {
+            42
+        }
+    }
+
+    #[tokio::test]
+    async fn documents_that_keep_the_limits_are_cached_by_text_and_others_are_not() {
+        let policy = Policy {
+            limits: Limits {
+                aliases: 0,
+                ..Limits::default()
+            },
+            ..Policy::default()
+        };
+        let guard = Guard::new(&policy);
+        let shared = Guard {
+            limits: guard.limits.clone(),
+            introspection: true,
+            documents: guard.documents.clone(),
+        };
+        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+            .extension(shared)
+            .finish();
+
+        assert!(guard.cached("{ answer }").is_none());
+        let response = schema.execute("{ answer }").await;
+        assert!(response.errors.is_empty());
+        assert!(guard.cached("{ answer }").is_some());
+        // Served again from the cache, with the same answer.
+        let again = schema.execute("{ answer }").await;
+        assert_eq!(again.data, response.data);
+
+        let refused = schema.execute("{ a: answer }").await;
+        assert_eq!(
+            refused.errors[0]
+                .extensions
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .cloned(),
+            Some(Value::from(code::TOO_MANY_ALIASES))
+        );
+        assert!(guard.cached("{ a: answer }").is_none());
     }
 }
