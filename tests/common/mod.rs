@@ -1,6 +1,8 @@
 //! Shared set-up for the integration tests: the embedded data, built once per test binary.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod http;
+
 use std::sync::{Arc, OnceLock};
 
 use async_graphql::Request;
@@ -64,4 +66,3 @@ pub fn names(list: &Value) -> Vec<&str> {
         .map(|item| item["name"].as_str().unwrap())
         .collect()
 }
-pub mod http;
