@@ -2,11 +2,14 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
 use crate::dataset::DataSource;
+use crate::graphql::{ApiSettings, Limits, Policy};
+use crate::http::{Cors, HttpSettings};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,6 +36,99 @@ pub struct Config {
     /// Answer as if today were this date (YYYY-MM-DD): the default `asOf`. For replays and tests.
     #[arg(long, env = "MALI_ADMIN_TODAY")]
     pub today: Option<NaiveDate>,
+
+    /// Production (no field suggestions in errors) or development (suggestions on).
+    #[arg(long, env = "MALI_ADMIN_MODE", value_enum, default_value_t = Mode::Production)]
+    pub mode: Mode,
+
+    /// Answer introspection queries (GraphiQL needs them): `true` or `false`.
+    #[arg(long, env = "MALI_ADMIN_INTROSPECTION", default_value_t = true, action = ArgAction::Set)]
+    pub introspection: bool,
+
+    /// Serve GraphiQL at `/`: `true` or `false`.
+    #[arg(long, env = "MALI_ADMIN_GRAPHIQL", default_value_t = true, action = ArgAction::Set)]
+    pub graphiql: bool,
+
+    /// Deepest field nesting a query may have.
+    #[arg(long, env = "MALI_ADMIN_MAX_DEPTH", default_value_t = Limits::default().depth)]
+    pub max_depth: usize,
+
+    /// Highest cost a query may have; a list field counts its selection once per item it may
+    /// return (its `first`/`last`/`limit` argument, else `--list-factor`).
+    #[arg(long, env = "MALI_ADMIN_MAX_COMPLEXITY", default_value_t = Limits::default().complexity)]
+    pub max_complexity: u64,
+
+    /// What a list field without a size argument multiplies its selection's cost by.
+    #[arg(long, env = "MALI_ADMIN_LIST_FACTOR", default_value_t = Limits::default().list_factor)]
+    pub list_factor: u64,
+
+    /// Deepest nesting of selection sets and fragments.
+    #[arg(long, env = "MALI_ADMIN_MAX_RECURSION", default_value_t = Limits::default().recursion)]
+    pub max_recursion: usize,
+
+    /// Most directives on one field.
+    #[arg(long, env = "MALI_ADMIN_MAX_DIRECTIVES", default_value_t = Limits::default().directives)]
+    pub max_directives: usize,
+
+    /// Most aliases in one document.
+    #[arg(long, env = "MALI_ADMIN_MAX_ALIASES", default_value_t = Limits::default().aliases)]
+    pub max_aliases: usize,
+
+    /// Largest request body, in bytes.
+    #[arg(long, env = "MALI_ADMIN_MAX_BODY_BYTES", default_value_t = HttpSettings::default().max_body_bytes)]
+    pub max_body_bytes: usize,
+
+    /// Most operations in one batched (JSON array) request.
+    #[arg(long, env = "MALI_ADMIN_MAX_BATCH", default_value_t = HttpSettings::default().max_batch)]
+    pub max_batch: usize,
+
+    /// Longest execution of one operation, in milliseconds (0: no limit).
+    #[arg(long, env = "MALI_ADMIN_TIMEOUT_MS", default_value_t = 10_000)]
+    pub timeout_ms: u64,
+
+    /// Parsed documents kept in memory, by query text (0: none).
+    #[arg(long, env = "MALI_ADMIN_DOCUMENT_CACHE", default_value_t = Limits::default().document_cache)]
+    pub document_cache: usize,
+
+    /// Automatic persisted queries kept, by hash (0: APQ off).
+    #[arg(long, env = "MALI_ADMIN_PERSISTED_QUERIES", default_value_t = Policy::default().persisted_queries)]
+    pub persisted_queries: usize,
+
+    /// Responses kept in memory for repeated queries (0: the response cache is off).
+    #[arg(long, env = "MALI_ADMIN_RESPONSE_CACHE", default_value_t = HttpSettings::default().response_cache)]
+    pub response_cache: usize,
+
+    /// `max-age` of the `Cache-Control` of GET answers, in seconds (never past midnight UTC,
+    /// when answers for today change).
+    #[arg(long, env = "MALI_ADMIN_CACHE_MAX_AGE", default_value_t = HttpSettings::default().cache_max_age)]
+    pub cache_max_age: u64,
+
+    /// Origins allowed by CORS, comma-separated, or `*` for any.
+    #[arg(
+        long,
+        env = "MALI_ADMIN_CORS_ORIGINS",
+        default_value = "*",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "MALI_ADMIN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How strict the API is with its hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    Production,
+    Development,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand, PartialEq, Eq)]
@@ -46,10 +142,119 @@ pub enum Command {
 }
 
 impl Config {
+    /// The schema's settings.
+    pub fn api_settings(&self) -> ApiSettings {
+        ApiSettings { today: self.today }
+    }
+
+    /// The schema's limits and switches.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            limits: Limits {
+                depth: self.max_depth,
+                complexity: self.max_complexity,
+                list_factor: self.list_factor,
+                recursion: self.max_recursion,
+                directives: self.max_directives,
+                aliases: self.max_aliases,
+                document_cache: self.document_cache,
+            },
+            introspection: self.introspection,
+            suggestions: self.mode == Mode::Development,
+            persisted_queries: self.persisted_queries,
+        }
+    }
+
+    /// The HTTP server's settings.
+    pub fn http_settings(&self) -> HttpSettings {
+        HttpSettings {
+            graphiql: self.graphiql,
+            max_body_bytes: self.max_body_bytes,
+            max_batch: self.max_batch,
+            timeout: (self.timeout_ms > 0).then(|| Duration::from_millis(self.timeout_ms)),
+            response_cache: self.response_cache,
+            cache_max_age: self.cache_max_age,
+            cors: if self.cors_origins.iter().any(|origin| origin == "*") {
+                Cors::Any
+            } else {
+                Cors::Origins(self.cors_origins.clone())
+            },
+        }
+    }
+
     pub fn data_source(&self) -> DataSource {
         match &self.data_dir {
             Some(dir) => DataSource::Directory(dir.clone()),
             None => DataSource::Embedded,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_limit_and_switch_reaches_the_schema_and_the_server() {
+        let config = Config::try_parse_from([
+            "mali-admin",
+            "--max-depth=3",
+            "--max-complexity=50",
+            "--list-factor=4",
+            "--max-recursion=9",
+            "--max-directives=1",
+            "--max-aliases=2",
+            "--document-cache=0",
+            "--persisted-queries=0",
+            "--introspection=false",
+            "--mode=development",
+            "--graphiql=false",
+            "--max-body-bytes=100",
+            "--max-batch=2",
+            "--timeout-ms=0",
+            "--response-cache=0",
+            "--cache-max-age=60",
+            "--cors-origins=https://a.example,https://b.example",
+        ])
+        .unwrap();
+        let policy = config.policy();
+        assert_eq!(
+            policy.limits,
+            Limits {
+                depth: 3,
+                complexity: 50,
+                list_factor: 4,
+                recursion: 9,
+                directives: 1,
+                aliases: 2,
+                document_cache: 0,
+            }
+        );
+        assert!(!policy.introspection && policy.suggestions);
+        assert_eq!(policy.persisted_queries, 0);
+        let http = config.http_settings();
+        assert!(!http.graphiql);
+        assert_eq!((http.max_body_bytes, http.max_batch), (100, 2));
+        assert_eq!(http.timeout, None);
+        assert_eq!((http.response_cache, http.cache_max_age), (0, 60));
+        assert_eq!(
+            http.cors,
+            Cors::Origins(vec!["https://a.example".into(), "https://b.example".into()])
+        );
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let config = Config::try_parse_from(["mali-admin"]).unwrap();
+        assert_eq!(config.policy().limits, Limits::default());
+        assert!(config.policy().introspection && !config.policy().suggestions);
+        let http = config.http_settings();
+        assert!(http.graphiql);
+        assert_eq!(http.timeout, Some(Duration::from_secs(10)));
+        assert_eq!(http.cors, Cors::Any);
+        assert_eq!(
+            (http.max_body_bytes, http.max_batch, http.response_cache),
+            (131_072, 10, 10_000)
+        );
     }
 }

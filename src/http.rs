@@ -1,36 +1,166 @@
-//! The HTTP server: GraphQL over `POST` and `GET /graphql`, GraphiQL at `/`, `GET /healthz`.
+//! The HTTP server: GraphQL at `/graphql` (`GET` and `POST`, see [`graphql`](self::graphql)),
+//! GraphiQL at `/`, `/healthz` (alive), `/readyz` (data loaded), `/metrics` (Prometheus);
+//! with request ids, structured request logs, CORS and compression around them all.
+
+mod cache;
+mod error;
+mod graphql;
+mod metrics;
 
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
+use axum::body::Body;
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use serde_json::json;
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::LatencyUnit;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use error::HttpError;
+pub use graphql::{Media, TIMEOUT, negotiate};
 
 use crate::graphql::Api;
 
 /// The GraphQL endpoint's path.
 pub const GRAPHQL_PATH: &str = "/graphql";
 
-/// The application's routes over `api`.
-pub fn router(api: Arc<Api>) -> Router {
-    Router::new()
-        .route("/", get(graphiql))
-        .route(GRAPHQL_PATH, get(graphql).post(graphql))
-        .route("/healthz", get(healthz))
-        .layer(TraceLayer::new_for_http())
-        .with_state(api)
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Serve GraphiQL at `/`.
+    pub graphiql: bool,
+    /// Largest request body, in bytes (`REQUEST_TOO_LARGE` above it).
+    pub max_body_bytes: usize,
+    /// Most operations in one batch (`BATCH_TOO_LARGE` above it).
+    pub max_batch: usize,
+    /// Longest execution of one operation (`TIMEOUT` past it); `None`: no limit.
+    pub timeout: Option<Duration>,
+    /// Answers kept by the in-process response cache (0: off).
+    pub response_cache: usize,
+    /// `max-age` of cacheable GET answers, in seconds.
+    pub cache_max_age: u64,
+    /// Origins CORS admits.
+    pub cors: Cors,
 }
 
-/// One GraphQL request, from a `GET` query string or a `POST` body.
-async fn graphql(State(api): State<Arc<Api>>, request: GraphQLRequest) -> GraphQLResponse {
-    api.execute(request.into_inner()).await.into()
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            graphiql: true,
+            max_body_bytes: 128 * 1024,
+            max_batch: 10,
+            timeout: Some(Duration::from_secs(10)),
+            response_cache: 10_000,
+            cache_max_age: 3_600,
+            cors: Cors::Any,
+        }
+    }
+}
+
+/// Which origins may call the API from a browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cors {
+    Any,
+    Origins(Vec<String>),
+}
+
+/// What the handlers share.
+pub(crate) struct AppState {
+    api: Arc<Api>,
+    settings: HttpSettings,
+    cache: cache::ResponseCache,
+}
+
+/// The application's routes over `api`, with the default settings.
+pub fn router(api: Arc<Api>) -> Router {
+    router_with(api, HttpSettings::default())
+}
+
+/// The application's routes over `api`.
+pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
+    // Install the recorder before the first request is counted.
+    metrics::handle();
+    let state = Arc::new(AppState {
+        api,
+        cache: cache::ResponseCache::new(settings.response_cache),
+        settings,
+    });
+    let mut routes = Router::new()
+        .route(GRAPHQL_PATH, get(graphql::get).post(graphql::post))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text));
+    if state.settings.graphiql {
+        routes = routes.route("/", get(graphiql));
+    }
+    let request_id = HeaderName::from_static("x-request-id");
+    routes
+        .route_layer(axum::middleware::from_fn(metrics::track))
+        .with_state(state.clone())
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .br(true)
+                .compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES)),
+        )
+        .layer(cors(&state.settings.cors))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!(
+                        "request",
+                        id,
+                        method = %request.method(),
+                        uri = %request.uri(),
+                    )
+                })
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(CatchPanicLayer::custom(|_| {
+            // Never reached by design; if a handler panics the client still gets an answer.
+            error::internal_error()
+        }))
+}
+
+fn cors(setting: &Cors) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG, HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(86_400));
+    match setting {
+        Cors::Any => layer.allow_origin(Any),
+        Cors::Origins(origins) => layer.allow_origin(AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|origin| HeaderValue::from_str(origin.trim()).ok()),
+        )),
+    }
 }
 
 async fn graphiql() -> Html<String> {
@@ -42,9 +172,36 @@ async fn graphiql() -> Html<String> {
     )
 }
 
-/// Alive: the process answers (the data is loaded before the server listens).
+/// Alive: the process answers.
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Ready: the data is loaded (it is before the server listens; this says what it holds).
+async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    let units = state.api.unit_count();
+    let status = if units > 0 {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({
+        "ready": units > 0,
+        "units": units,
+        "dataVersion": state.api.data_version(),
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+async fn metrics_text() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        metrics::render(),
+    )
+        .into_response()
 }
 
 /// Serves `router` on an already-bound `listener` until `shutdown` completes, then lets the

@@ -8,20 +8,24 @@ use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use mali_admin::config::{Command, Config};
+use mali_admin::config::{Command, Config, LogFormat};
 use mali_admin::dataset::load_dataset;
-use mali_admin::graphql::{ApiSettings, build_api, schema_sdl};
+use mali_admin::graphql::{build_api_with, schema_sdl};
 use mali_admin::http;
 use mali_admin::model::AdminGraph;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
     let config = Config::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    match config.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_env_filter(filter)
+            .init(),
+    }
     if config.command == Some(Command::Schema) {
         print!("{}", schema_sdl());
         return Ok(());
@@ -47,12 +51,7 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
 
-    let api = build_api(
-        graph,
-        &ApiSettings {
-            today: config.today,
-        },
-    );
+    let api = build_api_with(graph, &config.api_settings(), &config.policy());
     let listener = TcpListener::bind((config.listen, config.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.listen, config.port))?;
@@ -63,7 +62,7 @@ async fn main() -> anyhow::Result<()> {
     );
     http::serve(
         listener,
-        http::router(Arc::new(api)),
+        http::router_with(Arc::new(api), config.http_settings()),
         http::shutdown_signal(),
     )
     .await?;

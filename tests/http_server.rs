@@ -118,3 +118,335 @@ async fn the_real_server_answers_over_a_socket_and_stops_on_shutdown() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// GraphQL over HTTP: media types and statuses
+
+use common::http::{GRAPHQL_RESPONSE, Reply, app, app_with, get, post_query};
+use mali_admin::graphql::Policy;
+use mali_admin::http::{Cors, HttpSettings};
+
+async fn send_to(app: &axum::Router, request: Request<Body>) -> Reply {
+    common::http::send(app, request).await
+}
+
+#[tokio::test]
+async fn accept_chooses_the_response_media_type() {
+    let app = app();
+    let reply = send_to(&app, post_query("{ __typename }", GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/graphql-response+json; charset=utf-8")
+    );
+    for accept in ["application/json", "*/*", ""] {
+        let reply = send_to(&app, post_query("{ __typename }", accept)).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/json; charset=utf-8"),
+            "Accept: {accept}"
+        );
+    }
+    let reply = send_to(&app, post_query("{ __typename }", "text/html")).await;
+    assert_eq!(reply.status, StatusCode::NOT_ACCEPTABLE);
+    assert_eq!(reply.code(), "NOT_ACCEPTABLE");
+}
+
+#[tokio::test]
+async fn request_errors_are_400_without_data_in_graphql_response_json_and_200_in_json() {
+    let app = app();
+    for (query, code) in [
+        ("{", "GRAPHQL_PARSE_FAILED"),
+        ("{ nosuchfield }", "GRAPHQL_VALIDATION_FAILED"),
+    ] {
+        let reply = send_to(&app, post_query(query, GRAPHQL_RESPONSE)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(reply.json().get("data").is_none());
+        assert_eq!(reply.code(), code);
+        let reply = send_to(&app, post_query(query, "application/json")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}");
+        assert_eq!(reply.code(), code);
+    }
+    // An execution error is not a request error: 200 with data in both types.
+    let reply = send_to(
+        &app,
+        post_query(
+            r#"{ commune(name: "Diédougou") { name } }"#,
+            GRAPHQL_RESPONSE,
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.json().get("data").is_some());
+    assert_eq!(reply.code(), "AMBIGUOUS");
+}
+
+#[tokio::test]
+async fn get_runs_queries_only() {
+    let reply = send_to(&app(), get(&[("query", "mutation { __typename }")], "*/*")).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.header("allow"), Some("POST"));
+    assert_eq!(reply.code(), "METHOD_NOT_ALLOWED");
+}
+
+#[tokio::test]
+async fn variables_and_operation_name_work_in_get_and_post() {
+    let query = "query A { __typename } query B($code: String!) { cercle(code: $code) { name } }";
+    let reply = send_to(
+        &app(),
+        get(
+            &[
+                ("query", query),
+                ("operationName", "B"),
+                ("variables", r#"{"code": "1903"}"#),
+            ],
+            GRAPHQL_RESPONSE,
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["data"]["cercle"]["name"], "Bankass");
+    let body = json!({"query": query, "operationName": "B", "variables": {"code": "1903"}});
+    let reply = send_to(
+        &app(),
+        common::http::post(body.to_string(), GRAPHQL_RESPONSE),
+    )
+    .await;
+    assert_eq!(reply.json()["data"]["cercle"]["name"], "Bankass");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Caching
+
+const REGIONS: &str = "{ regions { name } }";
+
+#[tokio::test]
+async fn get_answers_carry_an_etag_and_a_conditional_get_is_a_304() {
+    let app = app();
+    let reply = send_to(&app, get(&[("query", REGIONS)], GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let etag = reply.header("etag").unwrap().to_owned();
+    let version = common::graph().version().to_owned();
+    assert_eq!(etag, format!("W/\"{version}-{}-gr\"", common::TODAY));
+    let cache_control = reply.header("cache-control").unwrap();
+    let max_age: u64 = cache_control
+        .strip_prefix("public, max-age=")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(max_age <= 3600, "{cache_control}");
+    assert_eq!(reply.header("vary"), Some("accept"));
+
+    let conditional = Request::get(common::http::get_uri(&[("query", REGIONS)]))
+        .header(header::ACCEPT, GRAPHQL_RESPONSE)
+        .header(header::IF_NONE_MATCH, &etag)
+        .body(Body::empty())
+        .unwrap();
+    let reply = send_to(&app, conditional).await;
+    assert_eq!(reply.status, StatusCode::NOT_MODIFIED);
+    assert!(reply.body.is_empty());
+    assert_eq!(reply.header("etag"), Some(etag.as_str()));
+
+    // Another media type is another representation: no 304 for the JSON one.
+    let other = Request::get(common::http::get_uri(&[("query", REGIONS)]))
+        .header(header::ACCEPT, "application/json")
+        .header(header::IF_NONE_MATCH, &etag)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send_to(&app, other).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn answers_with_errors_and_posts_are_not_cacheable() {
+    let app = app();
+    let reply = send_to(
+        &app,
+        get(
+            &[("query", r#"{ cercle(name: "Nowhere") { name } }"#)],
+            GRAPHQL_RESPONSE,
+        ),
+    )
+    .await;
+    assert_eq!(reply.code(), "NOT_FOUND");
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    assert!(reply.header("etag").is_none());
+    let reply = send_to(&app, post_query(REGIONS, GRAPHQL_RESPONSE)).await;
+    assert!(reply.header("etag").is_none());
+}
+
+#[tokio::test]
+async fn the_response_cache_answers_repeated_queries_without_running_them() {
+    for (size, runs) in [(100, 1), (0, 3)] {
+        let api = common::http::api_with(&Policy::default());
+        let settings = HttpSettings {
+            response_cache: size,
+            ..HttpSettings::default()
+        };
+        let app = mali_admin::http::router_with(api.clone(), settings);
+        let mut answers = Vec::new();
+        for _ in 0..3 {
+            let reply = send_to(
+                &app,
+                post_query("{ regions { cercles { name } } }", GRAPHQL_RESPONSE),
+            )
+            .await;
+            answers.push(reply.json());
+        }
+        assert!(answers.iter().all(|answer| answer == &answers[0]));
+        // The regions' cercles load in one batch per run.
+        assert_eq!(
+            api.loader_stats.descendants.batches(),
+            runs,
+            "response cache of {size}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn automatic_persisted_queries_keep_get_urls_short() {
+    use sha2::{Digest, Sha256};
+    let app = app();
+    let hash = format!("{:x}", Sha256::digest(REGIONS.as_bytes()));
+    let extensions = json!({"persistedQuery": {"version": 1, "sha256Hash": hash}}).to_string();
+
+    // The hash alone, before the server knows it.
+    let reply = send_to(&app, get(&[("extensions", &extensions)], GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.code(), "PERSISTED_QUERY_NOT_FOUND");
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    // The query with its hash registers it.
+    let reply = send_to(
+        &app,
+        get(
+            &[("query", REGIONS), ("extensions", &extensions)],
+            GRAPHQL_RESPONSE,
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    // Then the hash alone is enough.
+    let reply = send_to(&app, get(&[("extensions", &extensions)], GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(
+        reply.json()["data"]["regions"].as_array().unwrap().len(),
+        20
+    );
+    assert!(reply.header("etag").is_some());
+    // A hash that does not match its query is refused.
+    let wrong = json!({"persistedQuery": {"version": 1, "sha256Hash": "00"}}).to_string();
+    let reply = send_to(
+        &app,
+        get(
+            &[("query", REGIONS), ("extensions", &wrong)],
+            GRAPHQL_RESPONSE,
+        ),
+    )
+    .await;
+    assert!(reply.json()["errors"].is_array(), "{}", reply.text());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observability
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_a_given_one_is_kept() {
+    let app = app();
+    let reply = send_to(&app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let id = reply.header("x-request-id").unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let request = Request::get("/healthz")
+        .header("x-request-id", "trace-me-42")
+        .body(Body::empty())
+        .unwrap();
+    let reply = send_to(&app, request).await;
+    assert_eq!(reply.header("x-request-id"), Some("trace-me-42"));
+}
+
+#[tokio::test]
+async fn metrics_count_requests_errors_and_cache_hits() {
+    let app = app();
+    send_to(&app, post_query("{ nosuchfield }", GRAPHQL_RESPONSE)).await;
+    send_to(&app, post_query(REGIONS, GRAPHQL_RESPONSE)).await;
+    send_to(&app, post_query(REGIONS, GRAPHQL_RESPONSE)).await;
+    let reply = send_to(&app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let text = reply.text();
+    for expected in [
+        r#"mali_admin_http_requests_total{route="/graphql",method="POST",status="400"}"#,
+        r#"mali_admin_graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"}"#,
+        r#"mali_admin_response_cache_total{result="hit"}"#,
+        "mali_admin_http_request_duration_seconds_bucket{",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn readyz_says_the_data_is_loaded() {
+    let reply = send_to(&app(), Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let body = reply.json();
+    assert_eq!(body["ready"], true);
+    assert_eq!(body["dataVersion"], common::graph().version());
+    assert!(body["units"].as_u64().unwrap() > 800);
+}
+
+#[tokio::test]
+async fn cors_admits_any_origin_by_default_or_only_the_configured_ones() {
+    let preflight = |origin: &str| {
+        Request::options("/graphql")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let reply = send_to(&app(), preflight("https://example.org")).await;
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    let settings = HttpSettings {
+        cors: Cors::Origins(vec!["https://maps.example.ml".into()]),
+        ..HttpSettings::default()
+    };
+    let app = app_with(&Policy::default(), settings);
+    let reply = send_to(&app, preflight("https://maps.example.ml")).await;
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("https://maps.example.ml")
+    );
+    let reply = send_to(&app, preflight("https://elsewhere.example")).await;
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn large_answers_are_compressed_and_small_ones_are_not() {
+    let app = app();
+    let large = r#"{ regions(asOf: "2010-01-01") { name cercles { name communes { name } } } }"#;
+    for encoding in ["gzip", "br"] {
+        let mut request = post_query(large, GRAPHQL_RESPONSE);
+        request
+            .headers_mut()
+            .insert(header::ACCEPT_ENCODING, encoding.parse().unwrap());
+        let reply = send_to(&app, request).await;
+        assert_eq!(reply.header("content-encoding"), Some(encoding));
+        assert!(reply.body.len() < 10_000, "{} bytes", reply.body.len());
+    }
+    let mut request = post_query("{ __typename }", GRAPHQL_RESPONSE);
+    request
+        .headers_mut()
+        .insert(header::ACCEPT_ENCODING, "gzip".parse().unwrap());
+    assert_eq!(
+        send_to(&app, request).await.header("content-encoding"),
+        None
+    );
+}
+
+#[tokio::test]
+async fn graphiql_can_be_switched_off() {
+    let settings = HttpSettings {
+        graphiql: false,
+        ..HttpSettings::default()
+    };
+    let app = app_with(&Policy::default(), settings);
+    let reply = send_to(&app, Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}

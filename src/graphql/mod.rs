@@ -1,8 +1,10 @@
-//! The GraphQL API over the model: schema types, batched loaders, dates and coded errors.
+//! The GraphQL API over the model: schema types, batched loaders, dates, coded errors, and the
+//! limits every request must keep (`limits.rs`).
 
 mod date;
 mod error;
 mod history;
+mod limits;
 mod lists;
 mod loaders;
 mod node;
@@ -17,6 +19,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
 };
@@ -29,6 +34,7 @@ use chrono::NaiveDate;
 
 pub use date::Date;
 pub use error::ApiError;
+pub use limits::{Limits, Policy, code as limit_code};
 pub use loaders::{BatchCounter, LoaderStats};
 pub use query::{QueryRoot, Today};
 
@@ -49,22 +55,56 @@ pub struct Api {
     pub schema: AppSchema,
     pub loader_stats: Arc<LoaderStats>,
     graph: Arc<AdminGraph>,
+    today: Today,
 }
 
-/// Builds the schema over `graph`.
+/// Builds the schema over `graph`, with the default [`Policy`].
 pub fn build_api(graph: Arc<AdminGraph>, settings: &ApiSettings) -> Api {
-    let schema = schema_builder()
+    build_api_with(graph, settings, &Policy::default())
+}
+
+/// Builds the schema over `graph` with the limits and switches of `policy`.
+pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &Policy) -> Api {
+    let mut builder = schema_builder()
         .data(graph.clone())
-        .data(Today(settings.today))
-        .finish();
+        .data(Today(settings.today));
+    if let Some(size) = std::num::NonZeroUsize::new(policy.persisted_queries) {
+        // Before the limits' guard, which checks the documents it resolves.
+        builder = builder.extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+            size.get(),
+        )));
+    }
+    builder = limits::apply(builder, policy);
+    if !policy.introspection {
+        builder = builder.disable_introspection();
+    }
+    if !policy.suggestions {
+        builder = builder.disable_suggestions();
+    }
     Api {
-        schema,
+        schema: builder.finish(),
         loader_stats: Arc::new(LoaderStats::default()),
         graph,
+        today: Today(settings.today),
     }
 }
 
 impl Api {
+    /// The data's version: answers change only with it (and with today's date).
+    pub fn data_version(&self) -> &str {
+        self.graph.version()
+    }
+
+    /// How many units the model holds (the data is loaded when it holds some).
+    pub fn unit_count(&self) -> usize {
+        self.graph.units().len()
+    }
+
+    /// Today's date, the default `asOf`.
+    pub fn today(&self) -> NaiveDate {
+        self.today.date()
+    }
+
     /// Executes one request with its own loaders, running their batches only when the query
     /// has nothing left to do without them: one batch per nesting level, with no timer.
     pub async fn execute(&self, request: impl Into<Request>) -> Response {

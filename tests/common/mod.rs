@@ -1,6 +1,8 @@
 //! Shared set-up for the integration tests: the embedded data, built once per test binary.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod http;
+
 use std::sync::{Arc, OnceLock};
 
 use async_graphql::Request;

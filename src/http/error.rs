@@ -1,0 +1,112 @@
+//! The HTTP layer's errors: requests refused before any GraphQL runs. Each answers with its
+//! status and a GraphQL-shaped body (`{"errors": [{"message", "extensions": {"code"}}]}`), so
+//! clients read every failure the same way.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// 415 `UNSUPPORTED_MEDIA_TYPE`: a POST body that is not `application/json` in UTF-8.
+    #[error(
+        "unsupported content type `{0}`: send `application/json` (UTF-8), or use GET with the query in the URL"
+    )]
+    UnsupportedMediaType(String),
+    /// 406 `NOT_ACCEPTABLE`: the `Accept` header admits neither of our media types.
+    #[error(
+        "cannot answer in any type `Accept` admits: use `application/graphql-response+json` or `application/json`"
+    )]
+    NotAcceptable,
+    /// 413 `REQUEST_TOO_LARGE`: the body is over the limit.
+    #[error("the request body is over the limit of {limit} bytes")]
+    BodyTooLarge { limit: usize },
+    /// 400 `INVALID_JSON`: the body is not JSON (or not UTF-8).
+    #[error("the body is not valid JSON: {0}")]
+    InvalidJson(String),
+    /// 400 `BAD_REQUEST`: JSON, but not a GraphQL request (missing `query`, wrong types).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 400 `BATCH_TOO_LARGE`: more operations in one batch than allowed.
+    #[error("the batch has {size} operations; at most {limit} are allowed")]
+    BatchTooLarge { size: usize, limit: usize },
+    /// 405 `METHOD_NOT_ALLOWED`: a mutation or subscription over GET.
+    #[error("GET can only run queries: send {0} operations with POST")]
+    NotAQuery(&'static str),
+    /// 408 `REQUEST_TIMEOUT`: the body did not arrive within the time limit.
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
+    /// The body could not be read from the connection.
+    #[error("the request body could not be read: {0}")]
+    Body(String),
+}
+
+impl HttpError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            HttpError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            HttpError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            HttpError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            HttpError::InvalidJson(_)
+            | HttpError::BadRequest(_)
+            | HttpError::BatchTooLarge { .. }
+            | HttpError::Body(_) => StatusCode::BAD_REQUEST,
+            HttpError::NotAQuery(_) => StatusCode::METHOD_NOT_ALLOWED,
+            HttpError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            HttpError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
+            HttpError::NotAcceptable => "NOT_ACCEPTABLE",
+            HttpError::BodyTooLarge { .. } => "REQUEST_TOO_LARGE",
+            HttpError::InvalidJson(_) => "INVALID_JSON",
+            HttpError::BadRequest(_) | HttpError::Body(_) => "BAD_REQUEST",
+            HttpError::BatchTooLarge { .. } => "BATCH_TOO_LARGE",
+            HttpError::NotAQuery(_) => "METHOD_NOT_ALLOWED",
+            HttpError::BodyTimeout => "REQUEST_TIMEOUT",
+        }
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        super::metrics::count_error(code);
+        tracing::debug!(code, error = %self, "request refused");
+        let body = json!({"errors": [{"message": self.to_string(), "extensions": {"code": code}}]});
+        let mut response = (
+            self.status(),
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            )],
+            body.to_string(),
+        )
+            .into_response();
+        if let HttpError::NotAQuery(_) = self {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        }
+        response
+    }
+}
+
+/// 500 `INTERNAL_SERVER_ERROR`: what a panic becomes (none is expected; the details go to the
+/// log, not to the client).
+pub fn internal_error() -> Response {
+    super::metrics::count_error("INTERNAL_SERVER_ERROR");
+    tracing::error!("a handler panicked");
+    let body = json!({"errors": [{"message": "internal error", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]});
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        )],
+        body.to_string(),
+    )
+        .into_response()
+}

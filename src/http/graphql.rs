@@ -1,0 +1,551 @@
+//! The GraphQL endpoint over HTTP, after the GraphQL-over-HTTP spec: `Accept` chooses between
+//! `application/graphql-response+json` and `application/json`; a request that fails before
+//! execution (parse, validation, variables, limits) is a 400 with the former and a 200 with
+//! the latter, and has no `data`; GET runs queries only and is cacheable; POST takes one
+//! request or a bounded batch (a JSON array). Every operation runs through [`Api::execute`].
+
+use std::sync::Arc;
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{Request, Response as GqlResponse};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::future::join_all;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::cache::{self, CacheKey};
+use super::error::HttpError;
+use super::{AppState, metrics};
+
+/// The media types we answer in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// `application/graphql-response+json`: HTTP statuses tell request errors.
+    GraphqlResponse,
+    /// `application/json`: always 200 for a well-formed request.
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Media::Json => "application/json; charset=utf-8",
+        })
+    }
+
+    fn tag(self) -> &'static str {
+        match self {
+            Media::GraphqlResponse => "gr",
+            Media::Json => "json",
+        }
+    }
+}
+
+/// Chooses the media type from `Accept`: the one with the higher quality, an exact mention
+/// before a wildcard; no header, or only wildcards, means `application/json` (as the spec asks
+/// until clients have moved to the new type).
+pub fn negotiate(headers: &HeaderMap) -> Result<Media, HttpError> {
+    let mut accept = String::new();
+    for value in headers.get_all(header::ACCEPT) {
+        let Ok(value) = value.to_str() else {
+            continue;
+        };
+        if !accept.is_empty() {
+            accept.push(',');
+        }
+        accept.push_str(value);
+    }
+    if accept.trim().is_empty() {
+        return Ok(Media::Json);
+    }
+    // (quality, exact) for each of our types; None when not admitted.
+    let mut graphql_response: Option<(u32, bool)> = None;
+    let mut json: Option<(u32, bool)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';').map(str::trim);
+        let Some(media) = parts.next().map(str::to_ascii_lowercase) else {
+            continue;
+        };
+        let quality = parts
+            .filter_map(|parameter| parameter.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .map_or(1000, |q| (q.clamp(0.0, 1.0) * 1000.0) as u32);
+        let admit = |slot: &mut Option<(u32, bool)>, exact: bool| {
+            let candidate = (quality, exact);
+            // An exact mention overrides wildcards, whatever its quality.
+            match slot {
+                Some((_, true)) if !exact => {}
+                Some(current) if current.1 == exact && current.0 >= quality => {}
+                _ => *slot = Some(candidate),
+            }
+        };
+        match media.as_str() {
+            "application/graphql-response+json" => admit(&mut graphql_response, true),
+            "application/json" => admit(&mut json, true),
+            "application/*" | "*/*" => {
+                admit(&mut graphql_response, false);
+                admit(&mut json, false);
+            }
+            _ => {}
+        }
+    }
+    let graphql_response = graphql_response.filter(|(q, _)| *q > 0);
+    let json = json.filter(|(q, _)| *q > 0);
+    match (graphql_response, json) {
+        (None, None) => Err(HttpError::NotAcceptable),
+        (Some(_), None) => Ok(Media::GraphqlResponse),
+        (None, Some(_)) => Ok(Media::Json),
+        (Some((gq, gexact)), Some((jq, jexact))) => {
+            if gq > jq || (gq == jq && gexact && !jexact) {
+                Ok(Media::GraphqlResponse)
+            } else {
+                Ok(Media::Json)
+            }
+        }
+    }
+}
+
+/// The parameters of a GET request, each a string of the query string.
+#[derive(Debug, Deserialize)]
+pub struct GetParams {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+/// `GET /graphql?query=…`: queries only; answers are cacheable.
+pub async fn get(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    params: Result<Query<GetParams>, QueryRejection>,
+) -> Result<Response, HttpError> {
+    let media = negotiate(&headers)?;
+    let Query(params) = params.map_err(|error| HttpError::BadRequest(error.body_text()))?;
+    let mut object = Map::new();
+    if let Some(query) = params.query {
+        object.insert("query".into(), Value::String(query));
+    }
+    if let Some(name) = params.operation_name {
+        object.insert("operationName".into(), Value::String(name));
+    }
+    for (name, text) in [
+        ("variables", params.variables),
+        ("extensions", params.extensions),
+    ] {
+        if let Some(text) = text {
+            let value: Value = serde_json::from_str(&text)
+                .map_err(|error| HttpError::BadRequest(format!("`{name}` is not JSON: {error}")))?;
+            object.insert(name.into(), value);
+        }
+    }
+    let (request, key) = graphql_request(object, state.api.today())?;
+    if let Some(kind) = operation_kind(&request) {
+        return Err(HttpError::NotAQuery(kind));
+    }
+
+    let etag = cache::etag(state.api.data_version(), state.api.today(), media.tag());
+    if cache::not_modified(&headers, &etag) {
+        metrics::count_not_modified();
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, etag);
+        headers.insert(
+            header::CACHE_CONTROL,
+            cache::cache_control(state.settings.cache_max_age),
+        );
+        headers.insert(header::VARY, HeaderValue::from_static("accept"));
+        return Ok(response);
+    }
+
+    let outcome = run(&state, request, key).await;
+    let cacheable = outcome.cacheable;
+    let mut response = outcome.into_response(media);
+    let headers = response.headers_mut();
+    if cacheable {
+        headers.insert(header::ETAG, etag);
+        headers.insert(
+            header::CACHE_CONTROL,
+            cache::cache_control(state.settings.cache_max_age),
+        );
+    } else {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept"));
+    Ok(response)
+}
+
+/// `POST /graphql` with a JSON body: one request (an object) or a batch (an array).
+pub async fn post(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, HttpError> {
+    let media = negotiate(&headers)?;
+    check_content_type(&headers)?;
+    let limit = state.settings.max_body_bytes;
+    // A declared length over the limit is refused before reading anything.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(HttpError::BodyTooLarge { limit });
+    }
+    let reading = axum::body::to_bytes(body, limit);
+    let read = match state.settings.timeout {
+        // A body that trickles in must not hold the connection for ever.
+        Some(timeout) => tokio::time::timeout(timeout, reading)
+            .await
+            .map_err(|_| HttpError::BodyTimeout)?,
+        None => reading.await,
+    };
+    let bytes = read.map_err(|error| {
+        // `to_bytes` reports an over-long body as a length-limit error in its sources.
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+        while let Some(current) = source {
+            if current.is::<http_body_util::LengthLimitError>() {
+                return HttpError::BodyTooLarge { limit };
+            }
+            source = current.source();
+        }
+        HttpError::Body(error.to_string())
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(HttpError::BadRequest(
+            "the body is empty: send a JSON object with a `query`".into(),
+        ));
+    }
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|error| HttpError::InvalidJson(error.to_string()))?;
+    let today = state.api.today();
+    match value {
+        Value::Object(object) => {
+            let (request, key) = graphql_request(object, today)?;
+            Ok(run(&state, request, key).await.into_response(media))
+        }
+        Value::Array(items) => {
+            if items.is_empty() {
+                return Err(HttpError::BadRequest("the batch is empty".into()));
+            }
+            if items.len() > state.settings.max_batch {
+                return Err(HttpError::BatchTooLarge {
+                    size: items.len(),
+                    limit: state.settings.max_batch,
+                });
+            }
+            let mut requests = Vec::with_capacity(items.len());
+            for (index, item) in items.into_iter().enumerate() {
+                let Value::Object(object) = item else {
+                    return Err(HttpError::BadRequest(format!(
+                        "batch item {index} is not a JSON object"
+                    )));
+                };
+                requests.push(graphql_request(object, today)?);
+            }
+            let outcomes = join_all(
+                requests
+                    .into_iter()
+                    .map(|(request, key)| run(&state, request, key)),
+            )
+            .await;
+            let bodies: Vec<&[u8]> = outcomes
+                .iter()
+                .map(|outcome| outcome.body.as_ref())
+                .collect();
+            let mut body =
+                Vec::with_capacity(bodies.iter().map(|b| b.len() + 1).sum::<usize>() + 2);
+            body.push(b'[');
+            for (index, part) in bodies.iter().enumerate() {
+                if index > 0 {
+                    body.push(b',');
+                }
+                body.extend_from_slice(part);
+            }
+            body.push(b']');
+            Ok((
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, media.content_type())],
+                body,
+            )
+                .into_response())
+        }
+        _ => Err(HttpError::BadRequest(
+            "the body must be a JSON object (a request) or an array (a batch)".into(),
+        )),
+    }
+}
+
+fn check_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Err(HttpError::UnsupportedMediaType("(none)".into()));
+    };
+    let text = value.to_str().unwrap_or("(not text)");
+    let mut parts = text.split(';').map(str::trim);
+    let media = parts.next().unwrap_or("").to_ascii_lowercase();
+    let utf8 = parts
+        .filter_map(|parameter| {
+            let (name, value) = parameter.split_once('=')?;
+            name.trim()
+                .eq_ignore_ascii_case("charset")
+                .then(|| value.trim().trim_matches('"').to_ascii_lowercase())
+        })
+        .all(|charset| charset == "utf-8" || charset == "utf8");
+    if media == "application/json" && utf8 {
+        Ok(())
+    } else {
+        Err(HttpError::UnsupportedMediaType(text.to_owned()))
+    }
+}
+
+/// Checks the parameters' types and builds the request and its cache key.
+fn graphql_request(
+    mut object: Map<String, Value>,
+    today: chrono::NaiveDate,
+) -> Result<(Request, CacheKey), HttpError> {
+    let extensions = match object.remove("extensions") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            return Err(HttpError::BadRequest(
+                "`extensions` must be an object".into(),
+            ));
+        }
+    };
+    let persisted = extensions
+        .get("persistedQuery")
+        .and_then(|value| value.get("sha256Hash"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let query = match object.remove("query") {
+        Some(Value::String(query)) => query,
+        None | Some(Value::Null) if persisted.is_some() => String::new(),
+        None | Some(Value::Null) => {
+            return Err(HttpError::BadRequest(
+                "the request has no `query` (a string)".into(),
+            ));
+        }
+        Some(_) => return Err(HttpError::BadRequest("`query` must be a string".into())),
+    };
+    let operation = match object.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => {
+            return Err(HttpError::BadRequest(
+                "`operationName` must be a string".into(),
+            ));
+        }
+    };
+    let variables = match object.remove("variables") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            return Err(HttpError::BadRequest(
+                "`variables` must be an object".into(),
+            ));
+        }
+    };
+    let key = CacheKey {
+        query: query.clone(),
+        persisted,
+        operation: operation.clone(),
+        variables: Value::Object(variables.clone()).to_string(),
+        today,
+    };
+    let mut request = Request::new(query).variables(async_graphql::Variables::from_json(
+        Value::Object(variables),
+    ));
+    if let Some(name) = operation {
+        request = request.operation_name(name);
+    }
+    for (name, value) in extensions {
+        let value = async_graphql::Value::from_json(value).map_err(|error| {
+            HttpError::BadRequest(format!("extension `{name}` is not valid: {error}"))
+        })?;
+        request.extensions.insert(name, value);
+    }
+    Ok((request, key))
+}
+
+/// The kind of the operation a GET would run, when it is not a query.
+fn operation_kind(request: &Request) -> Option<&'static str> {
+    if request.query.is_empty() {
+        return None;
+    }
+    // A document that does not parse is reported by the execution, with its code.
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
+    let kind = |ty: OperationType| match ty {
+        OperationType::Query => None,
+        OperationType::Mutation => Some("mutation"),
+        OperationType::Subscription => Some("subscription"),
+    };
+    match &document.operations {
+        DocumentOperations::Single(operation) => kind(operation.node.ty),
+        DocumentOperations::Multiple(operations) => match &request.operation_name {
+            Some(name) => operations
+                .get(name.as_str())
+                .and_then(|operation| kind(operation.node.ty)),
+            None if operations.len() == 1 => operations
+                .values()
+                .next()
+                .and_then(|operation| kind(operation.node.ty)),
+            None => None,
+        },
+    }
+}
+
+/// The answer to one operation.
+struct Outcome {
+    body: Bytes,
+    /// Failed before execution: no `data`; a 400 in `application/graphql-response+json`.
+    request_error: bool,
+    timed_out: bool,
+    /// No errors: safe to cache.
+    cacheable: bool,
+}
+
+impl Outcome {
+    fn into_response(self, media: Media) -> Response {
+        let status = if self.timed_out {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else if self.request_error && media == Media::GraphqlResponse {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        (
+            status,
+            [(header::CONTENT_TYPE, media.content_type())],
+            self.body,
+        )
+            .into_response()
+    }
+}
+
+/// Runs one operation through [`Api::execute`](crate::graphql::Api::execute), within the
+/// time limit, through the response cache.
+async fn run(state: &AppState, request: Request, key: CacheKey) -> Outcome {
+    if let Some(body) = state.cache.get(&key) {
+        return Outcome {
+            body,
+            request_error: false,
+            timed_out: false,
+            cacheable: true,
+        };
+    }
+    let execution = state.api.execute(request);
+    let response = match state.settings.timeout {
+        Some(limit) => match tokio::time::timeout(limit, execution).await {
+            Ok(response) => response,
+            Err(_) => {
+                metrics::count_error(TIMEOUT);
+                let body = serde_json::json!({"errors": [{
+                    "message": format!("the query ran longer than the limit of {} ms", limit.as_millis()),
+                    "extensions": {"code": TIMEOUT},
+                }]});
+                return Outcome {
+                    body: Bytes::from(body.to_string()),
+                    request_error: false,
+                    timed_out: true,
+                    cacheable: false,
+                };
+            }
+        },
+        None => execution.await,
+    };
+    let outcome = encode(&response);
+    if outcome.cacheable {
+        state.cache.put(key, outcome.body.clone());
+    }
+    outcome
+}
+
+/// The error code of a timed-out operation.
+pub const TIMEOUT: &str = "TIMEOUT";
+
+fn encode(response: &GqlResponse) -> Outcome {
+    for error in &response.errors {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code"))
+            .and_then(|code| match code {
+                async_graphql::Value::String(code) => Some(code.as_str()),
+                _ => None,
+            })
+            .unwrap_or("UNKNOWN");
+        metrics::count_error(code);
+    }
+    // Errors before execution have no path; execution errors always have one.
+    let request_error = !response.errors.is_empty()
+        && response.data == async_graphql::Value::Null
+        && response.errors.iter().all(|error| error.path.is_empty());
+    let mut value = serde_json::to_value(response).unwrap_or_else(|error| {
+        serde_json::json!({"errors": [{"message": format!("the answer could not be encoded: {error}"), "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]})
+    });
+    if request_error && let Value::Object(object) = &mut value {
+        object.remove("data");
+    }
+    Outcome {
+        body: Bytes::from(value.to_string()),
+        request_error,
+        timed_out: false,
+        cacheable: response.errors.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn accept_chooses_the_media_type() {
+        assert_eq!(negotiate(&HeaderMap::new()).ok(), Some(Media::Json));
+        assert_eq!(negotiate(&accept("*/*")).ok(), Some(Media::Json));
+        assert_eq!(
+            negotiate(&accept("application/graphql-response+json")).ok(),
+            Some(Media::GraphqlResponse)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/graphql-response+json, application/json;q=0.9"
+            ))
+            .ok(),
+            Some(Media::GraphqlResponse)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/graphql-response+json;q=0.5, application/json"
+            ))
+            .ok(),
+            Some(Media::Json)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "text/html, application/graphql-response+json;q=0.1, */*;q=0.8"
+            ))
+            .ok(),
+            Some(Media::Json)
+        );
+        assert!(matches!(
+            negotiate(&accept("text/html")),
+            Err(HttpError::NotAcceptable)
+        ));
+        assert!(matches!(
+            negotiate(&accept("application/json;q=0")),
+            Err(HttpError::NotAcceptable)
+        ));
+    }
+}

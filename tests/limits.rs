@@ -1,0 +1,284 @@
+//! Limits against abuse: each hostile request is refused with its own code, while GraphiQL's
+//! introspection query and the README's largest example pass the defaults.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use common::http::{GRAPHQL_RESPONSE, app, app_with, post, post_query, send};
+use mali_admin::graphql::{Limits, Policy};
+use mali_admin::http::HttpSettings;
+
+/// GraphiQL's introspection query (graphql-js `getIntrospectionQuery` with every option on).
+const INTROSPECTION: &str = include_str!("fixtures/introspection.graphql");
+
+/// The README's whole-tree example: every commune of 2010 under its cercle and region.
+const WHOLE_TREE_2010: &str = r#"{ regions(asOf: "2010-01-01") { name cercles { name communes { name urban population(year: 2009) } } communes { name } } }"#;
+
+/// Sends `query` as a POST accepting `application/graphql-response+json`; asserts it is
+/// refused before execution (400, no `data`) and returns its code.
+async fn refused(app: &axum::Router, query: &str) -> String {
+    let reply = send(app, post_query(query, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+    assert!(reply.json().get("data").is_none(), "{}", reply.text());
+    reply.code()
+}
+
+#[tokio::test]
+async fn graphiqls_introspection_query_passes_the_default_limits() {
+    let reply = send(&app(), post_query(INTROSPECTION, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let body = reply.json();
+    assert!(body.get("errors").is_none(), "{body}");
+    let types = body["data"]["__schema"]["types"].as_array().unwrap();
+    assert!(types.iter().any(|ty| ty["name"] == "Cercle"));
+}
+
+#[tokio::test]
+async fn the_whole_tree_of_2010_passes_the_default_limits() {
+    let reply = send(&app(), post_query(WHOLE_TREE_2010, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["data"]["regions"].as_array().unwrap().len(), 9);
+}
+
+#[tokio::test]
+async fn nested_introspection_is_too_deep() {
+    // The classic: introspection lists are not multiplied, so only the depth limit stops it.
+    let query = format!(
+        "{{ __schema {{ types {{ {} name {} }} }} }}",
+        "fields { type { ".repeat(8),
+        "} } ".repeat(8)
+    );
+    let query = query.as_str();
+    assert_eq!(refused(&app(), query).await, "QUERY_TOO_DEEP");
+}
+
+#[tokio::test]
+async fn nested_lists_are_too_complex() {
+    let query = "{ regions { cercles { communes { cercle { region { cercles { communes { name } } } } } } } }";
+    let reply = send(&app(), post_query(query, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.code(), "QUERY_TOO_COMPLEX");
+    let message = reply.json()["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("above the limit of 10000"), "{message}");
+}
+
+#[tokio::test]
+async fn a_chain_of_doubling_fragments_is_refused_at_once() {
+    // F0 spreads F1 twice, F1 spreads F2 twice, ...: 2^25 fields once expanded. Walks that are
+    // not memoised would take hours; the complexity check answers at once.
+    let mut query = String::from("{ ...F0 }\n");
+    for n in 0..25 {
+        query.push_str(&format!(
+            "fragment F{n} on Query {{ ...F{next} ...F{next} }}\n",
+            next = n + 1
+        ));
+    }
+    query.push_str("fragment F25 on Query { regions { name } }\n");
+    let started = Instant::now();
+    assert_eq!(refused(&app(), &query).await, "QUERY_TOO_COMPLEX");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn nested_inline_fragments_recurse_too_deep() {
+    let query = format!(
+        "{{ {}__typename{} }}",
+        "... on Query { ".repeat(40),
+        " }".repeat(40)
+    );
+    assert_eq!(refused(&app(), &query).await, "RECURSION_TOO_DEEP");
+}
+
+#[tokio::test]
+async fn a_directive_flood_on_one_field_is_refused() {
+    // CVE-2024-47614: without `limit_directives`, thousands of directives on a field exhaust
+    // the server.
+    let query = format!(
+        "{{ regions {{ name {} }} }}",
+        "@skip(if: false) ".repeat(1000)
+    );
+    assert_eq!(refused(&app(), &query).await, "TOO_MANY_DIRECTIVES");
+    let allowed = "{ regions { name @skip(if: false) @include(if: true) } }";
+    let reply = send(&app(), post_query(allowed, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn thousands_of_aliases_are_refused() {
+    let aliases: String = (0..1000).map(|n| format!("a{n}: __typename ")).collect();
+    assert_eq!(
+        refused(&app(), &format!("{{ {aliases} }}")).await,
+        "TOO_MANY_ALIASES"
+    );
+}
+
+#[tokio::test]
+async fn each_limit_is_configurable() {
+    let strict = |limits: Limits| {
+        app_with(
+            &Policy {
+                limits,
+                ..Policy::default()
+            },
+            HttpSettings::default(),
+        )
+    };
+    let depth_2 = strict(Limits {
+        depth: 2,
+        ..Limits::default()
+    });
+    assert_eq!(
+        refused(&depth_2, r#"{ cercle(code: "1903") { region { name } } }"#).await,
+        "QUERY_TOO_DEEP"
+    );
+    // regions × cercles: 1 + 10 × (1 + 10 × 1) = 111 with the default list factor of 10.
+    let complexity_100 = strict(Limits {
+        complexity: 100,
+        ..Limits::default()
+    });
+    assert_eq!(
+        refused(&complexity_100, "{ regions { cercles { name } } }").await,
+        "QUERY_TOO_COMPLEX"
+    );
+    let reply = send(
+        &complexity_100,
+        post_query("{ regions { name number } }", GRAPHQL_RESPONSE),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let one_alias = strict(Limits {
+        aliases: 1,
+        ..Limits::default()
+    });
+    assert_eq!(
+        refused(&one_alias, "{ a: __typename b: __typename }").await,
+        "TOO_MANY_ALIASES"
+    );
+    let reply = send(
+        &one_alias,
+        post_query("{ a: __typename }", GRAPHQL_RESPONSE),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let no_directives = strict(Limits {
+        directives: 0,
+        ..Limits::default()
+    });
+    assert_eq!(
+        refused(&no_directives, "{ __typename @skip(if: false) }").await,
+        "TOO_MANY_DIRECTIVES"
+    );
+    let recursion_3 = strict(Limits {
+        recursion: 3,
+        ..Limits::default()
+    });
+    assert_eq!(
+        refused(
+            &recursion_3,
+            "{ ... on Query { ... on Query { ... on Query { ... on Query { __typename } } } } }"
+        )
+        .await,
+        "RECURSION_TOO_DEEP"
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let query = format!("{{ __typename }} # {}", "x".repeat(200 * 1024));
+    let reply = send(&app(), post_query(&query, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.code(), "REQUEST_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn a_batch_runs_each_operation_and_a_huge_batch_is_refused() {
+    let one = r#"{"query": "{ cercle(code: \"1903\") { name } }"}"#;
+    let reply = send(&app(), post(format!("[{one}, {one}]"), GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let answers = reply.json();
+    assert_eq!(answers.as_array().unwrap().len(), 2);
+    assert_eq!(answers[1]["data"]["cercle"]["name"], "Bankass");
+
+    let huge = format!("[{}]", [one; 11].join(","));
+    let reply = send(&app(), post(huge, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.code(), "BATCH_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn a_query_past_the_time_limit_is_stopped_with_timeout() {
+    // The whole tree takes several turns of the loaders; a zero limit stops it at the first.
+    let settings = HttpSettings {
+        timeout: Some(Duration::ZERO),
+        ..HttpSettings::default()
+    };
+    let app = app_with(&Policy::default(), settings);
+    let reply = send(&app, post_query(WHOLE_TREE_2010, GRAPHQL_RESPONSE)).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        reply.text()
+    );
+    assert_eq!(reply.code(), "TIMEOUT");
+    assert!(reply.json().get("data").is_none());
+}
+
+#[tokio::test]
+async fn introspection_can_be_switched_off() {
+    let closed = Policy {
+        introspection: false,
+        ..Policy::default()
+    };
+    let app = app_with(&closed, HttpSettings::default());
+    let reply = send(&app, post_query(INTROSPECTION, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+    assert_eq!(reply.code(), "INTROSPECTION_DISABLED");
+    // Ordinary queries still work.
+    let reply = send(&app, post_query("{ regions { name } }", GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn field_suggestions_are_off_in_production_and_on_in_development() {
+    let query = "{ regoins { name } }";
+    let reply = send(&app(), post_query(query, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.code(), "GRAPHQL_VALIDATION_FAILED");
+    assert!(!reply.text().contains("Did you mean"), "{}", reply.text());
+
+    let development = Policy {
+        suggestions: true,
+        ..Policy::default()
+    };
+    let reply = send(
+        &app_with(&development, HttpSettings::default()),
+        post_query(query, GRAPHQL_RESPONSE),
+    )
+    .await;
+    assert!(reply.text().contains("Did you mean"), "{}", reply.text());
+}
+
+#[tokio::test]
+async fn a_body_that_never_arrives_is_given_up_after_the_time_limit() {
+    let settings = HttpSettings {
+        timeout: Some(Duration::from_millis(100)),
+        ..HttpSettings::default()
+    };
+    let app = app_with(&Policy::default(), settings);
+    let never = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let started = Instant::now();
+    let reply = send(
+        &app,
+        post(axum::body::Body::from_stream(never), GRAPHQL_RESPONSE),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(reply.code(), "REQUEST_TIMEOUT");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
