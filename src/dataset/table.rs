@@ -121,12 +121,10 @@ impl Row<'_> {
     ) -> Result<Option<T>, DatasetError> {
         match self.text(field) {
             "" => Ok(None),
-            text => text.parse().map(Some).map_err(|_| {
-                self.error(
-                    field,
-                    format!("`{text}` is not a non-negative number"),
-                )
-            }),
+            text => text
+                .parse()
+                .map(Some)
+                .map_err(|_| self.error(field, format!("`{text}` is not a non-negative number"))),
         }
     }
 
