@@ -159,6 +159,21 @@ pub struct AdministrativeMap {
     pub stated_by: String,
 }
 
+/// Finds one unit by `name` (within a unit named `within`) or `code` for a root lookup, seen on
+/// `as_of` (default: today).
+fn find_one(
+    ctx: &Context<'_>,
+    level: Level,
+    name: Option<&str>,
+    code: Option<&str>,
+    within: Option<(Level, &str)>,
+    as_of: Option<Date>,
+) -> Result<UnitAt> {
+    let date = root_date(ctx, as_of)?;
+    let id = lookup(graph(ctx), level, name, code, within, date).map_err(|e| e.extend())?;
+    Ok(UnitAt { id, as_of: date })
+}
+
 /// A connection of units in force on a date: filtered, ordered, then paged.
 fn unit_connection<T: From<UnitAt> + OutputType>(
     ctx: &Context<'_>,
@@ -231,17 +246,15 @@ impl QueryRoot {
         #[graphql(desc = "A code of any system (see `codes`).")] code: Option<String>,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
     ) -> Result<Option<Region>> {
-        let date = root_date(ctx, as_of)?;
-        let id = lookup(
-            graph(ctx),
+        let at = find_one(
+            ctx,
             Level::Region,
             name.as_deref(),
             code.as_deref(),
             None,
-            date,
-        )
-        .map_err(|e| e.extend())?;
-        Ok(Some(Region::from(UnitAt { id, as_of: date })))
+            as_of,
+        )?;
+        Ok(Some(Region::from(at)))
     }
 
     /// One cercle, by name (case and accents ignored; aliases too) or by a code of any system
@@ -260,18 +273,15 @@ impl QueryRoot {
         >,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
     ) -> Result<Option<Cercle>> {
-        let date = root_date(ctx, as_of)?;
-        let within = region.as_deref().map(|r| (Level::Region, r));
-        let id = lookup(
-            graph(ctx),
+        let at = find_one(
+            ctx,
             Level::Cercle,
             name.as_deref(),
             code.as_deref(),
-            within,
-            date,
-        )
-        .map_err(|e| e.extend())?;
-        Ok(Some(Cercle::from(UnitAt { id, as_of: date })))
+            region.as_deref().map(|w| (Level::Region, w)),
+            as_of,
+        )?;
+        Ok(Some(Cercle::from(at)))
     }
 
     /// One commune, by name (case and accents ignored; aliases too) or by its code, whatever
@@ -291,25 +301,22 @@ impl QueryRoot {
         >,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
     ) -> Result<Option<Commune>> {
-        let date = root_date(ctx, as_of)?;
-        let within = cercle.as_deref().map(|c| (Level::Cercle, c));
-        let id = lookup(
-            graph(ctx),
+        let at = find_one(
+            ctx,
             Level::Commune,
             name.as_deref(),
             code.as_deref(),
-            within,
-            date,
-        )
-        .map_err(|e| e.extend())?;
-        Ok(Some(Commune::from(UnitAt { id, as_of: date })))
+            cercle.as_deref().map(|w| (Level::Cercle, w)),
+            as_of,
+        )?;
+        Ok(Some(Commune::from(at)))
     }
 
     /// Any unit by a code of any system (primary codes first), whatever the date.
     async fn unit(
         &self,
         ctx: &Context<'_>,
-        code: String,
+        #[graphql(desc = "A code of any system (see `codes`).")] code: String,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
     ) -> Result<Option<AdminUnit>> {
         let date = root_date(ctx, as_of)?;
