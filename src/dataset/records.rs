@@ -21,16 +21,6 @@ pub enum Level {
 }
 
 impl Level {
-    /// The level directly above, where a unit of this level normally sits.
-    pub fn parent(self) -> Option<Level> {
-        match self {
-            Level::Country => None,
-            Level::Region => Some(Level::Country),
-            Level::Cercle => Some(Level::Region),
-            Level::Commune => Some(Level::Cercle),
-        }
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Level::Country => "country",
@@ -59,18 +49,6 @@ pub struct Period {
 impl Period {
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.from.is_none_or(|from| from <= date) && self.until.is_none_or(|until| date < until)
-    }
-
-    pub fn overlaps(&self, other: &Period) -> bool {
-        let starts_before_other_ends = match (self.from, other.until) {
-            (Some(from), Some(until)) => from < until,
-            _ => true,
-        };
-        let other_starts_before_end = match (other.from, self.until) {
-            (Some(from), Some(until)) => from < until,
-            _ => true,
-        };
-        starts_before_other_ends && other_starts_before_end
     }
 }
 

@@ -269,7 +269,7 @@ fn check_moves(
 }
 
 /// Counts the units in force on `date`.
-pub(crate) fn count_units(units: &[UnitRecord], date: NaiveDate) -> UnitCounts {
+fn count_units(units: &[UnitRecord], date: NaiveDate) -> UnitCounts {
     let mut counts = UnitCounts::default();
     for unit in units.iter().filter(|u| u.validity.contains(date)) {
         match (unit.level, unit.region_kind) {

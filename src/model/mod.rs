@@ -384,9 +384,4 @@ impl AdminGraph {
         }
         parts.join(", ")
     }
-
-    /// The map in force on `date`, if the data covers it.
-    pub fn map_on(&self, date: NaiveDate) -> Option<&MapRecord> {
-        self.maps.iter().find(|m| m.period.contains(date))
-    }
 }
