@@ -175,13 +175,15 @@ fn find_one(
 }
 
 /// A connection of units in force on a date: filtered, ordered, then paged.
-fn unit_connection<T: From<UnitAt> + OutputType>(
+/// `make` builds each item's schema object.
+fn unit_connection<T: OutputType>(
     ctx: &Context<'_>,
     levels: &[Level],
     filter: Option<UnitFilter>,
     order_by: Option<UnitOrder>,
     date: NaiveDate,
     page: PageRequest,
+    make: impl Fn(&AdminGraph, UnitAt) -> T,
 ) -> Result<Connection<ListCursor, T, ListTotals>> {
     let graph = graph(ctx);
     let ids = levels
@@ -191,7 +193,7 @@ fn unit_connection<T: From<UnitAt> + OutputType>(
     let ids = filter_and_order(graph, ids, filter.as_ref(), order_by.as_ref(), date)?;
     paginate(
         ids.into_iter()
-            .map(|id| T::from(UnitAt { id, as_of: date }))
+            .map(|id| make(graph, UnitAt { id, as_of: date }))
             .collect(),
         page,
     )
@@ -393,7 +395,15 @@ impl QueryRoot {
             last,
             before,
         };
-        unit_connection(ctx, &[Level::Commune], filter, order_by, date, page)
+        unit_connection(
+            ctx,
+            &[Level::Commune],
+            filter,
+            order_by,
+            date,
+            page,
+            |_, at| Commune::from(at),
+        )
     }
 
     /// The cercles in force on `asOf` (default: today), filtered and ordered, in pages
@@ -417,7 +427,15 @@ impl QueryRoot {
             last,
             before,
         };
-        unit_connection(ctx, &[Level::Cercle], filter, order_by, date, page)
+        unit_connection(
+            ctx,
+            &[Level::Cercle],
+            filter,
+            order_by,
+            date,
+            page,
+            |_, at| Cercle::from(at),
+        )
     }
 
     /// Units of every level below the country in force on `asOf` (default: today), filtered
@@ -442,19 +460,8 @@ impl QueryRoot {
             last,
             before,
         };
-        let graph = graph(ctx);
         let levels = [Level::Region, Level::Cercle, Level::Commune];
-        let ids = levels
-            .iter()
-            .flat_map(|level| graph.in_force(*level, date))
-            .collect();
-        let ids = filter_and_order(graph, ids, filter.as_ref(), order_by.as_ref(), date)?;
-        paginate(
-            ids.into_iter()
-                .map(|id| AdminUnit::new(graph, UnitAt { id, as_of: date }))
-                .collect(),
-            page,
-        )
+        unit_connection(ctx, &levels, filter, order_by, date, page, AdminUnit::new)
     }
 
     /// The object with this global ID (Relay), seen on `asOf` (default: today).
