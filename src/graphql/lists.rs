@@ -104,6 +104,7 @@ pub fn filter_and_order(
             .levels
             .as_ref()
             .map(|l| l.iter().map(|l| (*l).into()).collect());
+        let name_matches = filter.name.as_deref().map(|text| graph.name_matcher(text));
         ids.retain(|id| {
             let unit = graph.unit(*id);
             levels.as_ref().is_none_or(|l| l.contains(&unit.level))
@@ -112,10 +113,7 @@ pub fn filter_and_order(
                 && cercle
                     .is_none_or(|c| graph.ancestor(*id, dataset::Level::Cercle, date) == Some(c))
                 && filter.urban.is_none_or(|u| unit.urban == Some(u))
-                && filter
-                    .name
-                    .as_ref()
-                    .is_none_or(|n| graph.name_matches(*id, n))
+                && name_matches.as_ref().is_none_or(|matches| matches(*id))
                 && filter.population.as_ref().is_none_or(|range| {
                     figure(graph, *id, range.year).is_some_and(|value| {
                         range.min.is_none_or(|min| value >= i64::from(min))

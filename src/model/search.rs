@@ -177,14 +177,16 @@ impl AdminGraph {
         hits
     }
 
-    /// Whether `text` matches the unit's name or an alias exactly, by prefix or by word (no
-    /// fuzzy matching): the `name` filter of lists.
-    pub fn name_matches(&self, id: UnitId, text: &str) -> bool {
+    /// A test of whether a unit's name or an alias matches `text` exactly, by prefix or by
+    /// word (no fuzzy matching): the `name` filter of lists. The text is folded once.
+    pub fn name_matcher(&self, text: &str) -> impl Fn(UnitId) -> bool + '_ {
         let words = fold_name(text);
         let compact = words.replace(' ', "");
-        self.name_keys[id.0.index()]
-            .iter()
-            .any(|key| matches!(match_key(key, &words, &compact), Some((kind, _)) if kind != MatchKind::Fuzzy))
+        move |id| {
+            self.name_keys[id.0.index()].iter().any(|key| {
+                matches!(match_key(key, &words, &compact), Some((kind, _)) if kind != MatchKind::Fuzzy)
+            })
+        }
     }
 }
 
