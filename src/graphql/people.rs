@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::units::{AdminUnit, UnitAt, graph};
 use crate::dataset::{GroupShareRecord, LanguageRecord, ReligionRecord};
-use crate::model::{GroupId, GroupPlace};
+use crate::model::{AdminGraph, GroupId, GroupPlace};
 
 /// How a group is tied to a place.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +210,17 @@ pub struct Language {
     pub record: LanguageRecord,
 }
 
+impl Language {
+    /// Every language of the data, in its order.
+    pub fn all(graph: &AdminGraph) -> Vec<Language> {
+        graph
+            .languages()
+            .iter()
+            .map(|l| Language { record: l.clone() })
+            .collect()
+    }
+}
+
 #[Object]
 impl Language {
     /// A stable key ("bambara").
@@ -269,6 +280,17 @@ impl Language {
 /// A religion of Mali, with its share as seed 002 gives it.
 pub struct Religion {
     pub record: ReligionRecord,
+}
+
+impl Religion {
+    /// Every religion of the data, in its order.
+    pub fn all(graph: &AdminGraph) -> Vec<Religion> {
+        graph
+            .religions()
+            .iter()
+            .map(|r| Religion { record: r.clone() })
+            .collect()
+    }
 }
 
 #[Object]

@@ -543,20 +543,12 @@ impl QueryRoot {
     /// Mali's languages as seed 002 gives them: French (official), the main languages and
     /// those the seed names for a group.
     async fn languages(&self, ctx: &Context<'_>) -> Vec<Language> {
-        graph(ctx)
-            .languages()
-            .iter()
-            .map(|l| Language { record: l.clone() })
-            .collect()
+        Language::all(graph(ctx))
     }
 
     /// Mali's religions with their shares, as seed 002 gives them.
     async fn religions(&self, ctx: &Context<'_>) -> Vec<Religion> {
-        graph(ctx)
-            .religions()
-            .iter()
-            .map(|r| Religion { record: r.clone() })
-            .collect()
+        Religion::all(graph(ctx))
     }
 
     /// The administrative maps in time order, with the counts of units this API serves and

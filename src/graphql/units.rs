@@ -573,12 +573,12 @@ unit_object! {
     Country {
     /// Mali's religions with their shares (seed 002).
     async fn religions(&self, ctx: &Context<'_>) -> Vec<super::people::Religion> {
-        graph(ctx).religions().iter().map(|r| super::people::Religion { record: r.clone() }).collect()
+        super::people::Religion::all(graph(ctx))
     }
 
     /// Mali's languages (seed 002).
     async fn languages(&self, ctx: &Context<'_>) -> Vec<super::people::Language> {
-        graph(ctx).languages().iter().map(|l| super::people::Language { record: l.clone() }).collect()
+        super::people::Language::all(graph(ctx))
     }
 
     /// Every people of seed 002 with its shares, whether or not the seed names a place for it.
@@ -598,7 +598,7 @@ unit_object! {
             Date,
         >,
         #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
-        #[graphql(desc = "The order (default: by name; regions by number).")] order_by: Option<UnitOrder>,
+        #[graphql(desc = "The order (default: regions by number).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Region>> {
         contained(ctx, self.0, dataset::Level::Region, as_of, filter, order_by).await
     }
@@ -636,7 +636,7 @@ unit_object! {
             Date,
         >,
         #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
-        #[graphql(desc = "The order (default: by name; regions by number).")] order_by: Option<UnitOrder>,
+        #[graphql(desc = "The order (default: by name).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Cercle>> {
         contained(ctx, self.0, dataset::Level::Cercle, as_of, filter, order_by).await
     }
@@ -650,7 +650,7 @@ unit_object! {
             Date,
         >,
         #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
-        #[graphql(desc = "The order (default: by name; regions by number).")] order_by: Option<UnitOrder>,
+        #[graphql(desc = "The order (default: by name).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Commune>> {
         contained(ctx, self.0, dataset::Level::Commune, as_of, filter, order_by).await
     }
@@ -711,7 +711,7 @@ unit_object! {
             Date,
         >,
         #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
-        #[graphql(desc = "The order (default: by name; regions by number).")] order_by: Option<UnitOrder>,
+        #[graphql(desc = "The order (default: by name).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Commune>> {
         contained(ctx, self.0, dataset::Level::Commune, as_of, filter, order_by).await
     }
