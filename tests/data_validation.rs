@@ -281,3 +281,21 @@ fn a_sub_group_cycle_is_refused() {
     });
     assert_refused(result, "groups.csv", 2, "parent", "cycle");
 }
+
+#[test]
+fn a_commune_moved_into_an_unknown_cercle_names_the_cercle_column() {
+    let result = load_with("commune_moves.csv", |t| {
+        replace_once(
+            t,
+            "CM-1102-02,2023-03-13,1103,13",
+            "CM-1102-02,2023-03-13,1199,13",
+        )
+    });
+    assert_refused(
+        result,
+        "commune_moves.csv",
+        2,
+        "cercle",
+        "no unit has the code `1199`",
+    );
+}

@@ -158,6 +158,7 @@ pub(super) fn read_regions(
         containment.push(ContainmentRecord {
             child: number.clone(),
             parent: country.to_owned(),
+            parent_field: "number",
             period: validity,
             confidence: Confidence::High,
             source: "data/regions.csv".to_owned(),
@@ -244,6 +245,7 @@ pub(super) fn read_cercle_regions(table: &Table) -> Result<Vec<ContainmentRecord
             Ok(ContainmentRecord {
                 child: row.required("cercle")?,
                 parent: row.required("region")?,
+                parent_field: "region",
                 period: Period {
                     from: row.optional_date("from")?,
                     until: row.optional_date("until")?,
@@ -271,6 +273,7 @@ pub(super) fn read_communes(
         containment.push(ContainmentRecord {
             child: code.clone(),
             parent: row.required("parent")?,
+            parent_field: "parent",
             period: validity,
             confidence: Confidence::High,
             source: "seed 001".to_owned(),
@@ -365,6 +368,11 @@ pub(super) fn apply_commune_moves(
             added.push(ContainmentRecord {
                 child: m.commune.clone(),
                 parent: m.cercle.clone().unwrap_or_else(|| m.region.clone()),
+                parent_field: if m.cercle.is_some() {
+                    "cercle"
+                } else {
+                    "region"
+                },
                 period: Period {
                     from: Some(m.date),
                     until,

@@ -146,6 +146,8 @@ pub struct UnitRecord {
 pub struct ContainmentRecord {
     pub child: String,
     pub parent: String,
+    /// The column `parent` was read from, for error messages.
+    pub parent_field: &'static str,
     pub period: Period,
     pub confidence: Confidence,
     pub source: String,

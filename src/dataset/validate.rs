@@ -165,11 +165,7 @@ fn check_containment(
                 format!("no unit has the code `{}`", record.child),
             )
         })?;
-        let parent_field = if record.origin.file == "cercle_regions.csv" {
-            "region"
-        } else {
-            "parent"
-        };
+        let parent_field = record.parent_field;
         let parent = units.get(record.parent.as_str()).ok_or_else(|| {
             at(
                 &record.origin,
