@@ -1,6 +1,6 @@
 //! Limits that keep hostile documents from costing the server more than a fair query: depth,
 //! list-aware complexity, recursion, directives per field and aliases per request, each
-//! rejection with its own `extensions.code`; and the cache of parsed documents.
+//! rejection with its own `extensions.code`.
 //!
 //! async-graphql checks depth, recursion and directives itself; this module sets those limits
 //! and gives their errors codes. Complexity is computed here rather than with async-graphql's
@@ -11,18 +11,11 @@
 //! introspection query passes the defaults).
 
 use std::collections::HashMap;
-use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex, PoisonError};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
-    NextValidation,
-};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::{
-    ErrorExtensionValues, Positioned, Request, Response, ServerError, ServerResult,
-    ValidationResult, Value, Variables,
+    ErrorExtensionValues, Positioned, ServerError, ServerResult, Value, Variables,
 };
 
 /// The limits a request must keep. Defaults admit GraphiQL's introspection query and every
@@ -93,180 +86,56 @@ pub mod code {
     pub const TOO_MANY_ALIASES: &str = "TOO_MANY_ALIASES";
     pub const INTROSPECTION_DISABLED: &str = "INTROSPECTION_DISABLED";
     pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
+    pub const PERSISTED_QUERY_NOT_SUPPORTED: &str = "PERSISTED_QUERY_NOT_SUPPORTED";
 }
 
-/// Applies `limits` to a schema under construction. `Guard` must come after the persisted
-/// queries extension, so that it checks the documents that extension resolves.
+/// Applies the limits async-graphql checks itself to a schema under construction.
 pub(crate) fn apply<Q, M, S>(
     builder: async_graphql::SchemaBuilder<Q, M, S>,
-    policy: &Policy,
+    limits: &Limits,
 ) -> async_graphql::SchemaBuilder<Q, M, S> {
-    let limits = &policy.limits;
     builder
         .limit_depth(limits.depth)
         .limit_recursive_depth(limits.recursion)
         .limit_directives(limits.directives)
-        .extension(Guard::new(policy))
 }
 
-/// The extension: codes for async-graphql's limit errors, the alias and complexity checks,
-/// and the document cache.
-pub(crate) struct Guard {
-    limits: Limits,
-    introspection: bool,
-    documents: Option<Arc<Mutex<lru::LruCache<String, ExecutableDocument>>>>,
-}
-
-impl Guard {
-    fn new(policy: &Policy) -> Self {
-        Guard {
-            limits: policy.limits.clone(),
-            introspection: policy.introspection,
-            documents: NonZeroUsize::new(policy.limits.document_cache)
-                .map(|size| Arc::new(Mutex::new(lru::LruCache::new(size)))),
-        }
-    }
-}
-
-impl ExtensionFactory for Guard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Guard {
-            limits: self.limits.clone(),
-            introspection: self.introspection,
-            documents: self.documents.clone(),
-        })
-    }
-}
-
-fn coded(message: impl Into<String>, code: &str) -> ServerError {
+pub(crate) fn coded(message: impl Into<String>, code: &str) -> ServerError {
     with_code(ServerError::new(message, None), code)
 }
 
-fn with_code(mut error: ServerError, code: &str) -> ServerError {
-    error
+/// Sets `code` unless the error has one.
+pub(crate) fn with_code(mut error: ServerError, code: &str) -> ServerError {
+    let extensions = error
         .extensions
-        .get_or_insert_with(ErrorExtensionValues::default)
-        .set("code", code);
+        .get_or_insert_with(ErrorExtensionValues::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
     error
 }
 
-/// Gives async-graphql's own limit errors their codes (it words them, we code them).
-fn code_limit_error(error: ServerError) -> ServerError {
-    let code = if error
+/// The code of one of async-graphql's own limit errors (it words them, we code them).
+pub(crate) fn limit_error_code(error: &ServerError) -> Option<&'static str> {
+    if error
         .message
         .starts_with("The recursion depth of the query")
     {
-        code::RECURSION_TOO_DEEP
+        Some(code::RECURSION_TOO_DEEP)
     } else if error
         .message
         .starts_with("The number of directives on the field")
     {
-        code::TOO_MANY_DIRECTIVES
+        Some(code::TOO_MANY_DIRECTIVES)
     } else if error.message == "Query is nested too deep." {
-        code::QUERY_TOO_DEEP
-    } else if error.message == "PersistedQueryNotFound" {
-        code::PERSISTED_QUERY_NOT_FOUND
+        Some(code::QUERY_TOO_DEEP)
     } else {
-        return error;
-    };
-    with_code(error, code)
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for Guard {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        // The persisted queries extension's errors come out of `prepare_request` uncoded.
-        let mut response = next.run(ctx).await;
-        response.errors = std::mem::take(&mut response.errors)
-            .into_iter()
-            .map(code_limit_error)
-            .collect();
-        response
-    }
-
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        // A document resolved by the persisted queries extension is already parsed; otherwise
-        // parse here (or take the cached parse) so the checks below run before async-graphql's
-        // own walks, which are not memoised (a chain of doubling fragments would take them
-        // exponential time).
-        let cached = if request.query.is_empty() {
-            None
-        } else {
-            self.cached(&request.query)
-        };
-        let hit = cached.is_some();
-        if let Some(doc) = cached {
-            request.set_parsed_query(doc);
-        }
-        let doc = request
-            .parsed_query()
-            .map_err(|error| with_code(error, "GRAPHQL_PARSE_FAILED"))?
-            .clone();
-        if !self.introspection && introspects(&doc) {
-            // async-graphql would answer `null` without a word; say why.
-            return Err(coded(
-                "introspection is disabled on this server",
-                code::INTROSPECTION_DISABLED,
-            ));
-        }
-        check(
-            &self.limits,
-            &ctx.schema_env.registry,
-            &doc,
-            &request.variables,
-        )?;
-        // Only documents that keep the limits are kept, so hostile ones do not evict others.
-        if let (Some(cache), false, false) = (&self.documents, hit, request.query.is_empty()) {
-            cache
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .put(request.query.clone(), doc);
-        }
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables)
-            .await
-            .map_err(code_limit_error)
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx)
-            .await
-            .map_err(|errors| errors.into_iter().map(code_limit_error).collect())
-    }
-}
-
-impl Guard {
-    /// The cached parse of `query`, if any.
-    fn cached(&self, query: &str) -> Option<ExecutableDocument> {
-        let cache = self.documents.as_ref()?;
-        cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(query)
-            .cloned()
+        None
     }
 }
 
 /// Checks aliases and complexity of `doc`.
-fn check(
+pub(crate) fn check(
     limits: &Limits,
     registry: &Registry,
     doc: &ExecutableDocument,
@@ -317,7 +186,7 @@ fn check(
 }
 
 /// Whether an operation asks for `__schema` or `__type` at its root.
-fn introspects(doc: &ExecutableDocument) -> bool {
+pub(crate) fn introspects(doc: &ExecutableDocument) -> bool {
     fn walk(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
         depth < 8
             && set.items.iter().any(|selection| match &selection.node {
@@ -467,60 +336,5 @@ impl Cost<'_> {
                 _ => None,
             })
             .map_or(self.limits.list_factor, |size| size.max(1))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
-
-    use super::*;
-
-    struct Query;
-
-    #[Object]
-    impl Query {
-        async fn answer(&self) -> i32 {
-            42
-        }
-    }
-
-    #[tokio::test]
-    async fn documents_that_keep_the_limits_are_cached_by_text_and_others_are_not() {
-        let policy = Policy {
-            limits: Limits {
-                aliases: 0,
-                ..Limits::default()
-            },
-            ..Policy::default()
-        };
-        let guard = Guard::new(&policy);
-        let shared = Guard {
-            limits: guard.limits.clone(),
-            introspection: true,
-            documents: guard.documents.clone(),
-        };
-        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
-            .extension(shared)
-            .finish();
-
-        assert!(guard.cached("{ answer }").is_none());
-        let response = schema.execute("{ answer }").await;
-        assert!(response.errors.is_empty());
-        assert!(guard.cached("{ answer }").is_some());
-        // Served again from the cache, with the same answer.
-        let again = schema.execute("{ answer }").await;
-        assert_eq!(again.data, response.data);
-
-        let refused = schema.execute("{ a: answer }").await;
-        assert_eq!(
-            refused.errors[0]
-                .extensions
-                .as_ref()
-                .and_then(|e| e.get("code"))
-                .cloned(),
-            Some(Value::from(code::TOO_MANY_ALIASES))
-        );
-        assert!(guard.cached("{ a: answer }").is_none());
     }
 }

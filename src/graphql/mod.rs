@@ -1,6 +1,7 @@
 //! The GraphQL API over the model: schema types, batched loaders, dates, coded errors, and the
 //! limits every request must keep (`limits.rs`).
 
+mod admission;
 mod date;
 mod error;
 mod history;
@@ -19,17 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
-use async_graphql::extensions::apollo_persisted_queries::{
-    ApolloPersistedQueries, LruCacheStorage,
-};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{
-    EmptyMutation, EmptySubscription, ErrorExtensionValues, Request, Response, Schema, ServerError,
-    ServerResult, ValidationResult, Variables,
-};
+use async_graphql::{EmptyMutation, EmptySubscription, Request, Response, Schema};
 use chrono::NaiveDate;
 
 pub use date::Date;
@@ -56,6 +47,7 @@ pub struct Api {
     pub loader_stats: Arc<LoaderStats>,
     graph: Arc<AdminGraph>,
     today: Today,
+    admission: admission::Admission,
 }
 
 /// Builds the schema over `graph`, with the default [`Policy`].
@@ -65,16 +57,9 @@ pub fn build_api(graph: Arc<AdminGraph>, settings: &ApiSettings) -> Api {
 
 /// Builds the schema over `graph` with the limits and switches of `policy`.
 pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &Policy) -> Api {
-    let mut builder = schema_builder()
+    let mut builder = limits::apply(schema_builder(), &policy.limits)
         .data(graph.clone())
         .data(Today(settings.today));
-    if let Some(size) = std::num::NonZeroUsize::new(policy.persisted_queries) {
-        // Before the limits' guard, which checks the documents it resolves.
-        builder = builder.extension(ApolloPersistedQueries::new(LruCacheStorage::new(
-            size.get(),
-        )));
-    }
-    builder = limits::apply(builder, policy);
     if !policy.introspection {
         builder = builder.disable_introspection();
     }
@@ -86,6 +71,7 @@ pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &P
         loader_stats: Arc::new(LoaderStats::default()),
         graph,
         today: Today(settings.today),
+        admission: admission::Admission::new(policy),
     }
 }
 
@@ -108,9 +94,21 @@ impl Api {
     /// Executes one request with its own loaders, running their batches only when the query
     /// has nothing left to do without them: one batch per nesting level, with no timer.
     pub async fn execute(&self, request: impl Into<Request>) -> Response {
+        let mut response = match self.admission.admit(request.into()) {
+            Ok(request) => self.execute_admitted(request).await,
+            Err(error) => Response::from_errors(vec![error]),
+        };
+        response.errors = std::mem::take(&mut response.errors)
+            .into_iter()
+            .map(admission::code_error)
+            .collect();
+        response
+    }
+
+    async fn execute_admitted(&self, request: Request) -> Response {
         let queue = loaders::BatchQueue::default();
         let loaders = loaders::Loaders::new(self.graph.clone(), self.loader_stats.clone(), &queue);
-        let mut response = pin!(self.schema.execute(request.into().data(loaders)));
+        let mut response = pin!(self.schema.execute(request.data(loaders)));
         let mut running = Vec::new();
         let mut watch: Option<(Arc<WakeWatch>, Waker)> = None;
         poll_fn(|cx| {
@@ -179,78 +177,13 @@ impl Wake for WakeWatch {
     }
 }
 
+/// The schema has no extensions: their resolve chain would wrap every field of every answer
+/// (what they would do is done around it, in [`admission`]).
 fn schema_builder() -> async_graphql::SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription).extension(ErrorCodes)
+    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
 }
 
 /// The schema's SDL, as served (checked into `schema.graphql`).
 pub fn schema_sdl() -> String {
     schema_builder().finish().sdl()
-}
-
-/// Gives every error an `extensions.code`, as the API's own errors have: `GRAPHQL_PARSE_FAILED`
-/// and `GRAPHQL_VALIDATION_FAILED` (Apollo's names) before execution, `BAD_USER_INPUT` for an
-/// argument that does not parse, `BAD_REQUEST` for other request errors (unknown operation).
-struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
-    }
-}
-
-fn with_code(mut error: ServerError, code: &str) -> ServerError {
-    let extensions = error
-        .extensions
-        .get_or_insert_with(ErrorExtensionValues::default);
-    if extensions.get("code").is_none() {
-        extensions.set("code", code);
-    }
-    error
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodes {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        response.errors = std::mem::take(&mut response.errors)
-            .into_iter()
-            .map(|error| {
-                let code = if error.path.is_empty() {
-                    "BAD_REQUEST"
-                } else if error.message.starts_with("Failed to parse") {
-                    "BAD_USER_INPUT"
-                } else {
-                    "INTERNAL_SERVER_ERROR"
-                };
-                with_code(error, code)
-            })
-            .collect();
-        response
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables)
-            .await
-            .map_err(|e| with_code(e, "GRAPHQL_PARSE_FAILED"))
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| with_code(e, "GRAPHQL_VALIDATION_FAILED"))
-                .collect()
-        })
-    }
 }

@@ -1,0 +1,76 @@
+//! In-process costs of the canonical queries (execution through the request's loaders, then the
+//! JSON answer), and of loading the data and building the graph. Run with `cargo bench`; the
+//! figures and the HTTP load tests are in BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use async_graphql::Request;
+use criterion::{Criterion, criterion_group, criterion_main};
+use mali_admin::dataset::{DataSource, load_dataset};
+use mali_admin::graphql::{Api, ApiSettings, build_api};
+use mali_admin::model::AdminGraph;
+
+/// The queries users send most, by name (the same ones `loadtest/` sends over HTTP).
+const QUERIES: &[(&str, &str)] = &[
+    (
+        "full_tree_2009",
+        r#"{ regions(asOf: "2009-04-01") { name cercles { name communes { name population(year: 2009) } } } }"#,
+    ),
+    (
+        "one_cercle",
+        r#"{ cercle(code: "1903", asOf: "2009-04-01") { name communes { name population(year: 2009) } } }"#,
+    ),
+    (
+        "search",
+        r#"{ search(text: "diedougou") { label matchKind unit { code } } }"#,
+    ),
+    (
+        "lineage",
+        r#"{ region(name: "Tombouctou", asOf: "2010-01-01") { lineagePaths { units { name } hops { kind date } } } }"#,
+    ),
+    (
+        "introspection",
+        include_str!("../tests/fixtures/introspection.graphql"),
+    ),
+];
+
+fn api() -> Api {
+    let dataset = load_dataset(&DataSource::Embedded).expect("the embedded data loads");
+    build_api(
+        Arc::new(AdminGraph::build(dataset)),
+        &ApiSettings::default(),
+    )
+}
+
+fn queries(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let api = api();
+    let mut group = c.benchmark_group("query");
+    for (name, query) in QUERIES {
+        // Every answer is checked once, so a query that fails cannot pass as fast.
+        let response = runtime.block_on(api.execute(Request::new(*query)));
+        assert!(response.errors.is_empty(), "{name}: {:?}", response.errors);
+        group.bench_function(*name, |b| {
+            b.to_async(&runtime).iter(|| async {
+                let response = api.execute(Request::new(*query)).await;
+                black_box(serde_json::to_vec(&response).expect("an answer serializes"))
+            })
+        });
+    }
+    group.finish();
+}
+
+fn start_up(c: &mut Criterion) {
+    c.bench_function("start_up/load_and_build", |b| {
+        b.iter(|| {
+            let dataset = load_dataset(&DataSource::Embedded).expect("the embedded data loads");
+            black_box(AdminGraph::build(dataset))
+        })
+    });
+}
+
+criterion_group!(benches, queries, start_up);
+criterion_main!(benches);
