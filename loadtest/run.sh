@@ -15,7 +15,9 @@ usage: bash loadtest/run.sh [options]
   --quick             1 s per run, no comparison, no start-up timing, the debug build
                       (CI: checks that every answer is right; figures mean nothing)
   --compare           also run PostgreSQL + PostGraphile 4 and nginx, and print the ratios
-  --duration S        seconds per wrk run (default 10; env LOADTEST_DURATION)
+  --duration S        seconds per measured wrk run (default 10; env LOADTEST_DURATION)
+  --warmup S          seconds of an unmeasured run before each (default 2, --quick 0;
+                      env LOADTEST_WARMUP)
   --connections N     wrk connections (default 8; env LOADTEST_CONNECTIONS)
   --threads N         wrk threads (default 1; env LOADTEST_THREADS)
   --queries A,B       only these queries (names in loadtest/queries/, plus `introspection`)
@@ -31,6 +33,7 @@ loadtest="$root/loadtest"
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 
 duration=${LOADTEST_DURATION:-10}
+warmup=${LOADTEST_WARMUP:-2}
 connections=${LOADTEST_CONNECTIONS:-8}
 threads=${LOADTEST_THREADS:-1}
 quick=false
@@ -45,9 +48,10 @@ as_of=2009-04-01
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) quick=true; duration=1 ;;
+    --quick) quick=true; duration=1; warmup=0 ;;
     --compare) compare=true ;;
     --duration) duration=$2; shift ;;
+    --warmup) warmup=$2; shift ;;
     --connections) connections=$2; shift ;;
     --threads) threads=$2; shift ;;
     --queries) only=$2; shift ;;
@@ -77,6 +81,7 @@ command -v wrk >/dev/null || need_apt+=(wrk)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v jq >/dev/null || need_apt+=(jq)
 command -v python3 >/dev/null || need_apt+=(python3)
+$quick || [ -x /usr/bin/time ] || need_apt+=(time)
 if $compare; then
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
@@ -152,7 +157,7 @@ query_names=()
 for file in "$loadtest"/queries/*.graphql; do
   name=$(basename "$file" .graphql)
   query_names+=("$name")
-  query_text[$name]=$(cat "$file")
+  query_text[$name]=$(grep -v '^#' "$file")
 done
 query_names+=(introspection)
 query_text[introspection]=$(sed '0,/__schema {/s//__ALIAS__: __schema {/' "$root/tests/fixtures/introspection.graphql")
@@ -212,12 +217,22 @@ validate_answer() {
 results="$work/results.tsv"
 : >"$results"
 
-# run_wrk TARGET QUERY MODE URL METHOD TEMPLATE EXPECTED ALIASING PID
+# run_wrk TARGET QUERY MODE URL METHOD TEMPLATE EXPECTED ALIASING: a warm-up run (JIT, pools,
+# caches; its answers are checked but its figures dropped), then the measured run.
 run_wrk() {
-  local target=$1 query=$2 mode=$3 url=$4 method=$5 template=$6 expected=$7 aliasing=$8
-  local output line
-  say "$target $query $mode: wrk -t$threads -c$connections -d${duration}s"
-  output=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s \
+  if [ "$warmup" != 0 ]; then
+    wrk_once "$warmup" "$@" >/dev/null
+  fi
+  wrk_once "$duration" "$@" >>"$results"
+}
+
+# wrk_once SECONDS TARGET QUERY MODE URL METHOD TEMPLATE EXPECTED ALIASING: prints one line of
+# results, or stops everything if any answer was wrong.
+wrk_once() {
+  local seconds=$1 target=$2 query=$3 mode=$4 url=$5 method=$6 template=$7 expected=$8 aliasing=$9
+  local output line bytes
+  say "$target $query $mode: wrk -t$threads -c$connections -d${seconds}s"
+  output=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 5s \
     -s "$loadtest/check.lua" "$url" -- "$method" "$template" "$expected" "$aliasing") ||
     die "wrk failed: $output"
   line=$(grep '^RESULT ' <<<"$output") || die "wrk printed no result: $output"
@@ -235,8 +250,11 @@ run_wrk() {
     printf '%s\n' "$output" >&2
     die "$target $query $mode: socket errors or non-2xx answers"
   fi
+  bytes=$(stat -c %s "$expected")
+  # A POST answer's size with the alias `q` in place of `zzALIASzz`.
+  [ "$method" = POST ] && bytes=$((bytes - 8))
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$query" "$mode" "${r[rps]}" \
-    "${r[p50_us]}" "${r[p99_us]}" "${r[requests]}" "$(stat -c %s "$expected")" >>"$results"
+    "${r[p50_us]}" "${r[p99_us]}" "${r[requests]}" "$bytes"
 }
 
 # ---------------------------------------------------------------------------- start-up
@@ -244,9 +262,14 @@ startup_lines=()
 if ! $quick; then
   say "start-up: mali-admin check, 5 times"
   for i in 1 2 3 4 5; do
-    line=$( { /usr/bin/time -f 'TIME %e s %M KB' "$server_bin" check 2>&1 >/dev/null; } 2>&1 |
-      tr '\n' ' ')
-    startup_lines+=("$line")
+    # check logs its own time (load + validate + build the graph) to stdout; time(1) adds
+    # the process's wall time and peak memory.
+    output=$(/usr/bin/time -f 'TIME %e %M' "$server_bin" check 2>&1 | sed -E 's/\x1b\[[0-9;]*m//g')
+    micros=$(grep -o 'micros=[0-9]*' <<<"$output" | cut -d= -f2)
+    read -r _ wall peak_kb < <(grep '^TIME ' <<<"$output")
+    [ -n "$micros" ] && [ -n "$wall" ] || die "mali-admin check said: $output"
+    startup_lines+=("$(awk -v m="$micros" -v w="$wall" -v k="$peak_kb" \
+      'BEGIN { printf "load + validate + build %.1f ms; process %.2f s wall, %.1f MB peak", m / 1000, w, k / 1024 }')")
   done
 fi
 
@@ -398,12 +421,15 @@ EOF
   wait_for "http://127.0.0.1:$nginx_port/${compared[0]}.json" "$nginx_pid" "$work/nginx.log"
 
   for name in "${compared[@]}"; do
-    write_body "$(cat "$loadtest/postgraphile/queries/$name.graphql")" "$work/$name.pg.body.json"
+    write_body "$(grep -v '^#' "$loadtest/postgraphile/queries/$name.graphql")" "$work/$name.pg.body.json"
     fetch_reference "$postgraphile_url" "$work/$name.pg.body.json" "$work/$name.pg.expected.json"
     validate_answer "$work/$name.pg.expected.json" "${query_check[$name]}" "PostGraphile $name"
-    # The same figures as ours, in the same order.
-    cmp -s <(jq -S . "$work/$name.expected.json") <(jq -S . "$work/$name.pg.expected.json") ||
-      die "PostGraphile's answer to $name differs from ours: $(diff <(jq -S . "$work/$name.expected.json") <(jq -S . "$work/$name.pg.expected.json") | head -20)"
+    # The same figures as ours. Both order lists by name, but PostgreSQL's collation and our
+    # accent-folding order differ (É), so lists are compared sorted.
+    same_figures='walk(if type == "array" then sort_by(.name) else . end)'
+    diff <(jq -S "$same_figures" "$work/$name.expected.json") \
+      <(jq -S "$same_figures" "$work/$name.pg.expected.json") >"$work/$name.diff" ||
+      die "PostGraphile's answer to $name differs from ours: $(head -20 "$work/$name.diff")"
     run_wrk postgraphile "$name" uncached "$postgraphile_url" POST "$work/$name.pg.body.json" \
       "$work/$name.pg.expected.json" fresh
     run_wrk nginx "$name" static "http://127.0.0.1:$nginx_port/$name.json" GET - \
@@ -430,10 +456,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
   echo "Resident memory (peak / at the end, MB): mali-admin with its response cache ${memory[cache-on]}; with --response-cache 0 ${memory[cache-off]}${memory[postgraphile]:+; PostGraphile (node) ${memory[postgraphile]}}."
   if [ ${#startup_lines[@]} -gt 0 ]; then
     echo
-    echo 'Start-up (`mali-admin check`: load, validate, build the graph; its own log line, then wall time and peak memory):'
+    echo 'Start-up, `mali-admin check` 5 times (its own log of load + validate + build the graph; then /usr/bin/time):'
     echo
     for line in "${startup_lines[@]}"; do
-      printf -- '- %s\n' "$(sed -E 's/\x1b\[[0-9;]*m//g; s/  +/ /g' <<<"$line")"
+      printf -- '- %s\n' "$line"
     done
   fi
   if [ ${#compared[@]} -gt 0 ]; then
