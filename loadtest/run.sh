@@ -464,7 +464,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
   fi
   if [ ${#compared[@]} -gt 0 ]; then
     echo
-    echo '| query | ours uncached / PostGraphile (target ≥ 25) | ours cached / nginx static (target ≥ 0.5) | ours cache-off / PostGraphile |'
+    echo '| query | ours uncached / PostGraphile (target ≥ 25) | ours cached / nginx static (target ≥ 0.5) | ours cache-off-fresh / PostGraphile |'
     echo '| --- | ---: | ---: | ---: |'
     for name in "${compared[@]}"; do
       pg=$(rate postgraphile "$name" uncached)
