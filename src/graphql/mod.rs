@@ -3,6 +3,7 @@
 
 mod date;
 mod error;
+mod federation;
 mod history;
 mod limits;
 mod lists;
@@ -27,13 +28,16 @@ use async_graphql::extensions::{
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{
-    EmptyMutation, EmptySubscription, ErrorExtensionValues, Request, Response, Schema, ServerError,
-    ServerResult, ValidationResult, Variables,
+    EmptyMutation, EmptySubscription, ErrorExtensionValues, ObjectType, Request, Response,
+    SDLExportOptions, Schema, SchemaBuilder, ServerError, ServerResult, ValidationResult,
+    Variables,
 };
 use chrono::NaiveDate;
+use futures_util::future::Either;
 
 pub use date::Date;
 pub use error::ApiError;
+pub use federation::{EntityResolvers, FederatedQuery};
 pub use limits::{Limits, Policy, code as limit_code};
 pub use loaders::{BatchCounter, LoaderStats};
 pub use query::{QueryRoot, Today};
@@ -41,6 +45,16 @@ pub use query::{QueryRoot, Today};
 use crate::model::AdminGraph;
 
 pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// The schema of the Apollo Federation v2 subgraph (`--federation true`): [`AppSchema`]'s types,
+/// with `@key`s on the units and the `_service` and `_entities` root fields.
+pub type FederatedSchema = Schema<FederatedQuery, EmptyMutation, EmptySubscription>;
+
+/// The schema an [`Api`] serves: the plain one, or the federated subgraph.
+enum ServedSchema {
+    Plain(AppSchema),
+    Federated(FederatedSchema),
+}
 
 /// Settings of the schema.
 #[derive(Debug, Clone, Default)]
@@ -52,7 +66,7 @@ pub struct ApiSettings {
 /// The schema over a model, and the batch counts of its loaders. Run requests with
 /// [`Api::execute`], which gives each its loaders.
 pub struct Api {
-    pub schema: AppSchema,
+    schema: ServedSchema,
     pub loader_stats: Arc<LoaderStats>,
     graph: Arc<AdminGraph>,
     today: Today,
@@ -65,9 +79,32 @@ pub fn build_api(graph: Arc<AdminGraph>, settings: &ApiSettings) -> Api {
 
 /// Builds the schema over `graph` with the limits and switches of `policy`.
 pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &Policy) -> Api {
-    let mut builder = schema_builder()
-        .data(graph.clone())
-        .data(Today(settings.today));
+    let today = Today(settings.today);
+    let schema = if policy.federation {
+        ServedSchema::Federated(
+            configure(federated_schema_builder(), &graph, today, policy)
+                .enable_federation()
+                .finish(),
+        )
+    } else {
+        ServedSchema::Plain(configure(schema_builder(), &graph, today, policy).finish())
+    };
+    Api {
+        schema,
+        loader_stats: Arc::new(LoaderStats::default()),
+        graph,
+        today,
+    }
+}
+
+/// Gives a schema under construction its data, extensions, limits and switches.
+fn configure<Q: ObjectType + 'static>(
+    mut builder: SchemaBuilder<Q, EmptyMutation, EmptySubscription>,
+    graph: &Arc<AdminGraph>,
+    today: Today,
+    policy: &Policy,
+) -> SchemaBuilder<Q, EmptyMutation, EmptySubscription> {
+    builder = builder.data(graph.clone()).data(today);
     if let Some(size) = std::num::NonZeroUsize::new(policy.persisted_queries) {
         // Before the limits' guard, which checks the documents it resolves.
         builder = builder.extension(ApolloPersistedQueries::new(LruCacheStorage::new(
@@ -81,15 +118,15 @@ pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &P
     if !policy.suggestions {
         builder = builder.disable_suggestions();
     }
-    Api {
-        schema: builder.finish(),
-        loader_stats: Arc::new(LoaderStats::default()),
-        graph,
-        today: Today(settings.today),
-    }
+    builder
 }
 
 impl Api {
+    /// Whether this API serves the Apollo Federation subgraph.
+    pub fn federated(&self) -> bool {
+        matches!(self.schema, ServedSchema::Federated(_))
+    }
+
     /// The data's version: answers change only with it (and with today's date).
     pub fn data_version(&self) -> &str {
         self.graph.version()
@@ -110,7 +147,11 @@ impl Api {
     pub async fn execute(&self, request: impl Into<Request>) -> Response {
         let queue = loaders::BatchQueue::default();
         let loaders = loaders::Loaders::new(self.graph.clone(), self.loader_stats.clone(), &queue);
-        let mut response = pin!(self.schema.execute(request.into().data(loaders)));
+        let request = request.into().data(loaders);
+        let mut response = pin!(match &self.schema {
+            ServedSchema::Plain(schema) => Either::Left(schema.execute(request)),
+            ServedSchema::Federated(schema) => Either::Right(schema.execute(request)),
+        });
         let mut running = Vec::new();
         let mut watch: Option<(Arc<WakeWatch>, Waker)> = None;
         poll_fn(|cx| {
@@ -179,13 +220,31 @@ impl Wake for WakeWatch {
     }
 }
 
-fn schema_builder() -> async_graphql::SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
+fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
     Schema::build(QueryRoot, EmptyMutation, EmptySubscription).extension(ErrorCodes)
+}
+
+fn federated_schema_builder() -> SchemaBuilder<FederatedQuery, EmptyMutation, EmptySubscription> {
+    Schema::build(
+        FederatedQuery(QueryRoot, EntityResolvers),
+        EmptyMutation,
+        EmptySubscription,
+    )
+    .extension(ErrorCodes)
 }
 
 /// The schema's SDL, as served (checked into `schema.graphql`).
 pub fn schema_sdl() -> String {
     schema_builder().finish().sdl()
+}
+
+/// The federated subgraph's SDL, as `_service { sdl }` gives it to a router (checked into
+/// `schema.federation.graphql`).
+pub fn federated_schema_sdl() -> String {
+    federated_schema_builder()
+        .enable_federation()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().federation().compose_directive())
 }
 
 /// Gives every error an `extensions.code`, as the API's own errors have: `GRAPHQL_PARSE_FAILED`
