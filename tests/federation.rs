@@ -59,6 +59,25 @@ async fn the_service_sdl_is_a_federation_v2_subgraph_with_keys_on_the_units() {
 }
 
 #[tokio::test]
+async fn with_introspection_off_a_router_still_gets_the_subgraph_sdl() {
+    let api = build_api_with(
+        graph(),
+        &ApiSettings {
+            today: Some(date(TODAY)),
+        },
+        &Policy {
+            federation: true,
+            introspection: false,
+            ..Policy::default()
+        },
+    );
+    let refused = errors(&api, "{ __schema { queryType { name } } }").await;
+    assert_eq!(refused[0]["extensions"]["code"], "INTROSPECTION_DISABLED");
+    let data = data(&api, "{ _service { sdl } }").await;
+    assert_eq!(data["_service"]["sdl"], federated_schema_sdl());
+}
+
+#[tokio::test]
 async fn entities_of_mixed_types_resolve_in_the_order_asked() {
     let api = federated_api();
     let response = entities(
