@@ -64,10 +64,10 @@ class Replica:
 
     def start(self):
         self.starts += 1
-        out = open(os.path.join(self.work, f"replica-{self.name}-{self.starts}.log"), "wb")
-        self.process = subprocess.Popen(
-            [self.binary, "--listen", "127.0.0.1", "--port", str(self.port)],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "RUST_LOG": "info"})
+        with open(os.path.join(self.work, f"replica-{self.name}-{self.starts}.log"), "wb") as out:
+            self.process = subprocess.Popen(
+                [self.binary, "--listen", "127.0.0.1", "--port", str(self.port)],
+                stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "RUST_LOG": "info"})
         wait_until(lambda: get_status(self.port, "/readyz") == 200, 60,
                    f"replica {self.name} did not become ready", self.process)
         log(f"replica {self.name} ready on port {self.port} (pid {self.process.pid})")
@@ -302,6 +302,7 @@ def main():
     # nginx's workers run as `nobody` when the master is root: they must reach the cache.
     os.chmod(work, 0o755)
     processes = []
+    passed = False
     try:
         ports = [free_port(), free_port()]
         REPLICA_PORTS.extend(ports)
@@ -363,8 +364,8 @@ def main():
               f"B {served_before[ports[1]]}); {retried} retried on the other replica "
               f"after a stop; GET and APQ GET cache HIT on repeat")
         if failed or not (served_before[ports[0]] and served_before[ports[1]]):
-            print(f"logs in {work}")
             return 1
+        passed = True
         return 0
     finally:
         for replica in processes:
@@ -374,8 +375,10 @@ def main():
         if "nginx_process" in locals() and nginx_process.poll() is None:
             nginx_process.kill()
             nginx_process.wait()
-        if os.environ.get("KEEP_LOGS") is None and "failed" in locals() and not failed:
+        if passed and os.environ.get("KEEP_LOGS") is None:
             shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"logs (replicas, nginx's access and error logs) in {work}")
 
 
 if __name__ == "__main__":
