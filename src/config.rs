@@ -112,6 +112,12 @@ pub struct Config {
     )]
     pub cors_origins: Vec<String>,
 
+    /// Serve an Apollo Federation v2 subgraph: `@key(fields: "code")` on the units, and the
+    /// `_service` and `_entities` root fields (`true` or `false`). `schema` then prints the
+    /// subgraph's SDL.
+    #[arg(long, env = "MALI_ADMIN_FEDERATION", default_value_t = false, action = ArgAction::Set, global = true)]
+    pub federation: bool,
+
     /// Log format: `text` or `json`.
     #[arg(long, env = "MALI_ADMIN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -162,6 +168,7 @@ impl Config {
             introspection: self.introspection,
             suggestions: self.mode == Mode::Development,
             persisted_queries: self.persisted_queries,
+            federation: self.federation,
         }
     }
 
@@ -215,6 +222,7 @@ mod tests {
             "--response-cache=0",
             "--cache-max-age=60",
             "--cors-origins=https://a.example,https://b.example",
+            "--federation=true",
         ])
         .unwrap();
         let policy = config.policy();
@@ -232,6 +240,7 @@ mod tests {
         );
         assert!(!policy.introspection && policy.suggestions);
         assert_eq!(policy.persisted_queries, 0);
+        assert!(policy.federation);
         let http = config.http_settings();
         assert!(!http.graphiql);
         assert_eq!((http.max_body_bytes, http.max_batch), (100, 2));
@@ -248,6 +257,7 @@ mod tests {
         let config = Config::try_parse_from(["mali-admin"]).unwrap();
         assert_eq!(config.policy().limits, Limits::default());
         assert!(config.policy().introspection && !config.policy().suggestions);
+        assert!(!config.policy().federation);
         let http = config.http_settings();
         assert!(http.graphiql);
         assert_eq!(http.timeout, Some(Duration::from_secs(10)));

@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 use mali_admin::config::{Command, Config, LogFormat};
 use mali_admin::dataset::load_dataset;
-use mali_admin::graphql::{build_api_with, schema_sdl};
+use mali_admin::graphql::{build_api_with, federated_schema_sdl, schema_sdl};
 use mali_admin::http;
 use mali_admin::model::AdminGraph;
 
@@ -32,7 +32,12 @@ async fn main() -> anyhow::Result<()> {
             .init(),
     }
     if config.command == Some(Command::Schema) {
-        print!("{}", schema_sdl());
+        let sdl = if config.federation {
+            federated_schema_sdl()
+        } else {
+            schema_sdl()
+        };
+        print!("{sdl}");
         return Ok(());
     }
 

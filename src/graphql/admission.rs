@@ -11,11 +11,10 @@ use std::sync::{Mutex, PoisonError};
 
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::registry::Registry;
-use async_graphql::{OutputType, Request, ServerError, Value};
+use async_graphql::{ObjectType, Request, ServerError, Value};
 use lru::LruCache;
 use sha2::{Digest, Sha256};
 
-use super::QueryRoot;
 use super::limits::{self, Limits, Policy, code};
 
 /// The checks and caches a request passes through before execution.
@@ -31,10 +30,11 @@ pub(crate) struct Admission {
 }
 
 impl Admission {
-    pub(crate) fn new(policy: &Policy) -> Admission {
+    /// The admission of a schema whose root query type is `Q`.
+    pub(crate) fn new<Q: ObjectType>(policy: &Policy) -> Admission {
         let mut registry = Registry::default();
-        QueryRoot::create_type_info(&mut registry);
-        registry.query_type = QueryRoot::type_name().into_owned();
+        Q::create_type_info(&mut registry);
+        registry.query_type = Q::type_name().into_owned();
         Admission {
             limits: policy.limits.clone(),
             introspection: policy.introspection,
@@ -167,6 +167,7 @@ pub(crate) fn code_error(error: ServerError) -> ServerError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graphql::QueryRoot;
 
     fn code_of(error: &ServerError) -> Option<Value> {
         error
@@ -178,7 +179,7 @@ mod tests {
 
     #[test]
     fn documents_that_keep_the_limits_are_cached_by_text_and_others_are_not() {
-        let admission = Admission::new(&Policy {
+        let admission = Admission::new::<QueryRoot>(&Policy {
             limits: Limits {
                 aliases: 0,
                 ..Limits::default()
@@ -214,7 +215,7 @@ mod tests {
 
     #[test]
     fn the_complexity_walk_knows_the_schemas_list_fields() {
-        let admission = Admission::new(&Policy {
+        let admission = Admission::new::<QueryRoot>(&Policy {
             limits: Limits {
                 complexity: 1_000,
                 ..Limits::default()

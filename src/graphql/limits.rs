@@ -64,6 +64,8 @@ pub struct Policy {
     pub suggestions: bool,
     /// Automatic persisted queries kept, by hash (0: APQ off).
     pub persisted_queries: usize,
+    /// Serve an Apollo Federation v2 subgraph (`_service`, `_entities`, `@key`s).
+    pub federation: bool,
 }
 
 impl Default for Policy {
@@ -73,6 +75,7 @@ impl Default for Policy {
             introspection: true,
             suggestions: false,
             persisted_queries: 1_000,
+            federation: false,
         }
     }
 }

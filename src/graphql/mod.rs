@@ -4,6 +4,7 @@
 mod admission;
 mod date;
 mod error;
+mod federation;
 mod history;
 mod limits;
 mod lists;
@@ -20,11 +21,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
-use async_graphql::{EmptyMutation, EmptySubscription, Request, Response, Schema};
+use async_graphql::{
+    EmptyMutation, EmptySubscription, ObjectType, Request, Response, SDLExportOptions, Schema,
+    SchemaBuilder,
+};
 use chrono::NaiveDate;
+use futures_util::future::Either;
 
 pub use date::Date;
 pub use error::ApiError;
+pub use federation::{EntityResolvers, FederatedQuery};
 pub use limits::{Limits, Policy, code as limit_code};
 pub use loaders::{BatchCounter, LoaderStats};
 pub use query::{QueryRoot, Today};
@@ -32,6 +38,16 @@ pub use query::{QueryRoot, Today};
 use crate::model::AdminGraph;
 
 pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// The schema of the Apollo Federation v2 subgraph (`--federation true`): [`AppSchema`]'s types,
+/// with `@key`s on the units and the `_service` and `_entities` root fields.
+pub type FederatedSchema = Schema<FederatedQuery, EmptyMutation, EmptySubscription>;
+
+/// The schema an [`Api`] serves: the plain one, or the federated subgraph.
+enum ServedSchema {
+    Plain(AppSchema),
+    Federated(FederatedSchema),
+}
 
 /// Settings of the schema.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +59,7 @@ pub struct ApiSettings {
 /// The schema over a model, and the batch counts of its loaders. Run requests with
 /// [`Api::execute`], which gives each its loaders.
 pub struct Api {
-    pub schema: AppSchema,
+    schema: ServedSchema,
     pub loader_stats: Arc<LoaderStats>,
     graph: Arc<AdminGraph>,
     today: Today,
@@ -57,25 +73,56 @@ pub fn build_api(graph: Arc<AdminGraph>, settings: &ApiSettings) -> Api {
 
 /// Builds the schema over `graph` with the limits and switches of `policy`.
 pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &Policy) -> Api {
-    let mut builder = limits::apply(schema_builder(), &policy.limits)
+    let today = Today(settings.today);
+    let (schema, admission) = if policy.federation {
+        (
+            ServedSchema::Federated(
+                configure(federated_schema_builder(), &graph, today, policy)
+                    .enable_federation()
+                    .finish(),
+            ),
+            admission::Admission::new::<FederatedQuery>(policy),
+        )
+    } else {
+        (
+            ServedSchema::Plain(configure(schema_builder(), &graph, today, policy).finish()),
+            admission::Admission::new::<QueryRoot>(policy),
+        )
+    };
+    Api {
+        schema,
+        loader_stats: Arc::new(LoaderStats::default()),
+        graph,
+        today,
+        admission,
+    }
+}
+
+/// Gives a schema under construction its data, limits and switches.
+fn configure<Q: ObjectType + 'static>(
+    builder: SchemaBuilder<Q, EmptyMutation, EmptySubscription>,
+    graph: &Arc<AdminGraph>,
+    today: Today,
+    policy: &Policy,
+) -> SchemaBuilder<Q, EmptyMutation, EmptySubscription> {
+    let mut builder = limits::apply(builder, &policy.limits)
         .data(graph.clone())
-        .data(Today(settings.today));
+        .data(today);
     if !policy.introspection {
         builder = builder.disable_introspection();
     }
     if !policy.suggestions {
         builder = builder.disable_suggestions();
     }
-    Api {
-        schema: builder.finish(),
-        loader_stats: Arc::new(LoaderStats::default()),
-        graph,
-        today: Today(settings.today),
-        admission: admission::Admission::new(policy),
-    }
+    builder
 }
 
 impl Api {
+    /// Whether this API serves the Apollo Federation subgraph.
+    pub fn federated(&self) -> bool {
+        matches!(self.schema, ServedSchema::Federated(_))
+    }
+
     /// The data's version: answers change only with it (and with today's date).
     pub fn data_version(&self) -> &str {
         self.graph.version()
@@ -108,7 +155,11 @@ impl Api {
     async fn execute_admitted(&self, request: Request) -> Response {
         let queue = loaders::BatchQueue::default();
         let loaders = loaders::Loaders::new(self.graph.clone(), self.loader_stats.clone(), &queue);
-        let mut response = pin!(self.schema.execute(request.data(loaders)));
+        let request = request.data(loaders);
+        let mut response = pin!(match &self.schema {
+            ServedSchema::Plain(schema) => Either::Left(schema.execute(request)),
+            ServedSchema::Federated(schema) => Either::Right(schema.execute(request)),
+        });
         let mut running = Vec::new();
         let mut watch: Option<(Arc<WakeWatch>, Waker)> = None;
         poll_fn(|cx| {
@@ -177,13 +228,30 @@ impl Wake for WakeWatch {
     }
 }
 
-/// The schema has no extensions: their resolve chain would wrap every field of every answer
-/// (what they would do is done around it, in [`admission`]).
-fn schema_builder() -> async_graphql::SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
+/// The schemas have no extensions: their resolve chain would wrap every field of every answer
+/// (what they would do is done around them, in [`admission`]).
+fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
     Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+}
+
+fn federated_schema_builder() -> SchemaBuilder<FederatedQuery, EmptyMutation, EmptySubscription> {
+    Schema::build(
+        FederatedQuery(QueryRoot, EntityResolvers),
+        EmptyMutation,
+        EmptySubscription,
+    )
 }
 
 /// The schema's SDL, as served (checked into `schema.graphql`).
 pub fn schema_sdl() -> String {
     schema_builder().finish().sdl()
+}
+
+/// The federated subgraph's SDL, as `_service { sdl }` gives it to a router (checked into
+/// `schema.federation.graphql`).
+pub fn federated_schema_sdl() -> String {
+    federated_schema_builder()
+        .enable_federation()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().federation().compose_directive())
 }

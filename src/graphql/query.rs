@@ -161,7 +161,7 @@ pub struct AdministrativeMap {
 
 /// Finds one unit by `name` (within a unit named `within`) or `code` for a root lookup, seen on
 /// `as_of` (default: today).
-fn find_one(
+pub(super) fn find_one(
     ctx: &Context<'_>,
     level: Level,
     name: Option<&str>,
