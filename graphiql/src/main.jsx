@@ -67,7 +67,6 @@ createRoot(root).render(
   <GraphiQL
     fetcher={fetcher}
     plugins={[examplesPlugin, explorerPlugin()]}
-    visiblePlugin={examplesPlugin}
     defaultTabs={examples.map((example) => ({ query: example.query }))}
     defaultEditorToolsVisibility={false}
   />,
