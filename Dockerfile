@@ -1,6 +1,13 @@
 # Build with cargo, run from a slim image as a non-root user.
 FROM rust:1-bookworm AS build
 WORKDIR /src
+# Issue 8 (GraphiQL offline): build.rs bundles GraphiQL from graphiql/ with Node and npm.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+COPY graphiql ./graphiql
+COPY build.rs ./
+# End of issue 8's change.
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY data ./data
