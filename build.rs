@@ -89,7 +89,8 @@ fn bundle(package: &Path, dist: &Path) -> Result<(), String> {
                 .current_dir(package),
             "npm ci",
         )?;
-        fs::write(&stamp, &lock).map_err(|error| format!("writing {}: {error}", stamp.display()))?;
+        fs::write(&stamp, &lock)
+            .map_err(|error| format!("writing {}: {error}", stamp.display()))?;
     }
     command(
         Command::new("node")
@@ -123,8 +124,14 @@ fn asset_list(dist: &Path) -> Result<String, String> {
         }
     }
     files.sort();
-    let scripts = files.iter().filter(|path| has_extension(path, "js")).count();
-    let sheets = files.iter().filter(|path| has_extension(path, "css")).count();
+    let scripts = files
+        .iter()
+        .filter(|path| has_extension(path, "js"))
+        .count();
+    let sheets = files
+        .iter()
+        .filter(|path| has_extension(path, "css"))
+        .count();
     if scripts != 1 || sheets != 1 {
         return Err(format!(
             "{} should hold one .js and one .css file, it holds {scripts} and {sheets}",

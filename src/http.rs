@@ -106,9 +106,10 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text));
     if state.settings.graphiql {
-        routes = routes
-            .route("/", get(graphiql::page))
-            .route(&format!("{}/{{name}}", graphiql::ASSET_PATH), get(graphiql::asset));
+        routes = routes.route("/", get(graphiql::page)).route(
+            &format!("{}/{{name}}", graphiql::ASSET_PATH),
+            get(graphiql::asset),
+        );
     }
     let request_id = HeaderName::from_static("x-request-id");
     routes

@@ -137,7 +137,10 @@ async fn the_bundle_carries_every_example_query() {
     for (file, query) in &examples {
         // The minifier may turn a string into a template literal, so look for each line.
         for line in query.lines().filter(|line| !line.trim().is_empty()) {
-            assert!(bundle.contains(line), "{file}: `{line}` is not in the bundle");
+            assert!(
+                bundle.contains(line),
+                "{file}: `{line}` is not in the bundle"
+            );
         }
     }
 }
