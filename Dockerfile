@@ -5,10 +5,16 @@
 FROM rust:1-bookworm AS build
 WORKDIR /src
 
-# --- GraphiQL assets (built from npm by build.rs): install Node.js and npm here ---
-# (The change that makes build.rs run npm adds this step, and copies the npm project's
-# package.json and package-lock.json below.)
-
+# GraphiQL's assets are bundled from npm by build.rs (graphiql/), so the build needs Node and npm
+# (not pinned, as curl below).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+COPY graphiql/package.json graphiql/package-lock.json graphiql/build.mjs ./graphiql/
+COPY graphiql/src ./graphiql/src
+COPY graphiql/examples ./graphiql/examples
+COPY build.rs ./
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY data ./data

@@ -1,9 +1,10 @@
 //! The HTTP server: GraphQL at `/graphql` (`GET` and `POST`, see [`graphql`](self::graphql)),
-//! GraphiQL at `/`, `/healthz` (alive), `/readyz` (data loaded), `/metrics` (Prometheus);
+//! GraphiQL at `/` (with its assets, see [`graphiql`](self::graphiql)), `/healthz` (alive), `/readyz` (data loaded), `/metrics` (Prometheus);
 //! with request ids, structured request logs, CORS and compression around them all.
 
 mod cache;
 mod error;
+mod graphiql;
 mod graphql;
 mod metrics;
 
@@ -12,12 +13,11 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -31,6 +31,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::HttpError;
+pub use graphiql::ASSET_PATH as GRAPHIQL_ASSET_PATH;
 pub use graphql::{Media, TIMEOUT, negotiate};
 
 use crate::graphql::Api;
@@ -105,7 +106,10 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text));
     if state.settings.graphiql {
-        routes = routes.route("/", get(graphiql));
+        routes = routes.route("/", get(graphiql::page)).route(
+            &format!("{}/{{name}}", graphiql::ASSET_PATH),
+            get(graphiql::asset),
+        );
     }
     let request_id = HeaderName::from_static("x-request-id");
     routes
@@ -161,15 +165,6 @@ fn cors(setting: &Cors) -> CorsLayer {
                 .filter_map(|origin| HeaderValue::from_str(origin.trim()).ok()),
         )),
     }
-}
-
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint(GRAPHQL_PATH)
-            .title("mali-admin")
-            .finish(),
-    )
 }
 
 /// Alive: the process answers.
