@@ -30,6 +30,19 @@ fn post(body: &str) -> Request<Body> {
 }
 
 #[tokio::test]
+async fn fields_come_in_the_order_the_query_asks_for_them() {
+    let (status, body) = send(post(
+        r#"{"query": "{ cercle(code: \"1903\", asOf: \"2009-04-01\") { region { name } name code population(year: 2009) } }"}"#,
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        r#"{"data":{"cercle":{"region":{"name":"Mopti"},"name":"Bankass","code":"1903","population":264776}}}"#
+    );
+}
+
+#[tokio::test]
 async fn post_graphql_answers_a_query() {
     let (status, body) = send(post(
         r#"{"query": "{ cercle(code: \"1903\") { name region { name } } }"}"#,

@@ -15,6 +15,7 @@ use async_graphql::{ObjectType, Request, ServerError, Value};
 use lru::LruCache;
 use sha2::{Digest, Sha256};
 
+use super::field_order::FieldOrder;
 use super::limits::{self, Limits, Policy, code};
 
 /// The checks and caches a request passes through before execution.
@@ -47,7 +48,8 @@ impl Admission {
     /// Resolves a persisted query, parses the document (or takes its cached parse) and checks
     /// it, so that async-graphql's own walks of the document, which are not memoised, only see
     /// documents that keep the limits.
-    pub(crate) fn admit(&self, mut request: Request) -> Result<Request, ServerError> {
+    /// Gives the request with its parsed document, and the order of the answer's fields.
+    pub(crate) fn admit(&self, mut request: Request) -> Result<(Request, FieldOrder), ServerError> {
         self.resolve_persisted(&mut request)?;
         let cached = self
             .documents
@@ -73,8 +75,9 @@ impl Admission {
                 lock(cache).put(request.query.clone(), doc.clone());
             }
         }
+        let order = FieldOrder::of(&doc, request.operation_name.as_deref());
         request.set_parsed_query(doc);
-        Ok(request)
+        Ok((request, order))
     }
 
     /// Automatic persisted queries (Apollo's protocol, version 1): a request with the hash and

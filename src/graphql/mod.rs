@@ -5,6 +5,7 @@ mod admission;
 mod date;
 mod error;
 mod federation;
+mod field_order;
 mod history;
 mod limits;
 mod lists;
@@ -142,7 +143,11 @@ impl Api {
     /// has nothing left to do without them: one batch per nesting level, with no timer.
     pub async fn execute(&self, request: impl Into<Request>) -> Response {
         let mut response = match self.admission.admit(request.into()) {
-            Ok(request) => self.execute_admitted(request).await,
+            Ok((request, order)) => {
+                let mut response = self.execute_admitted(request).await;
+                order.apply(&mut response.data);
+                response
+            }
             Err(error) => Response::from_errors(vec![error]),
         };
         response.errors = std::mem::take(&mut response.errors)

@@ -486,18 +486,33 @@ fn encode(response: &GqlResponse) -> Outcome {
     let request_error = !response.errors.is_empty()
         && response.data == async_graphql::Value::Null
         && response.errors.iter().all(|error| error.path.is_empty());
-    let mut value = serde_json::to_value(response).unwrap_or_else(|error| {
-        serde_json::json!({"errors": [{"message": format!("the answer could not be encoded: {error}"), "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]})
+    // Serialized straight from async-graphql's values, which keep the fields in the order the
+    // query asked for them (as the GraphQL spec says they should come).
+    let body = serde_json::to_vec(&Answer {
+        data: (!request_error).then_some(&response.data),
+        errors: &response.errors,
+        extensions: &response.extensions,
+    })
+    .unwrap_or_else(|error| {
+        serde_json::json!({"errors": [{"message": format!("the answer could not be encoded: {error}"), "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]}).to_string().into_bytes()
     });
-    if request_error && let Value::Object(object) = &mut value {
-        object.remove("data");
-    }
     Outcome {
-        body: Bytes::from(value.to_string()),
+        body: Bytes::from(body),
         request_error,
         timed_out: false,
         cacheable: response.errors.is_empty(),
     }
+}
+
+/// The body of an answer: no `data` for a request error (GraphQL over HTTP).
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
 }
 
 #[cfg(test)]

@@ -1,0 +1,132 @@
+//! Puts an answer's fields in the order the query asks for them, as the GraphQL spec says they
+//! should come: async-graphql 7 inserts an object's fields as their resolvers finish, so a field
+//! that waits for a loader batch comes after its siblings.
+
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+};
+use async_graphql::{Name, Value};
+
+/// The response keys of a selection, in the order the document first asks for each, with the
+/// order inside each (the selections of all fields with the same key, merged).
+#[derive(Debug, Default)]
+pub(crate) struct FieldOrder {
+    fields: Vec<(Name, FieldOrder)>,
+}
+
+/// How deep fragments may nest here; the limits refuse deeper documents before this runs.
+const MAX_DEPTH: usize = 64;
+
+impl FieldOrder {
+    /// The order of the operation `operation_name` (or the only one) of `doc`; empty when there is
+    /// no such operation (the execution reports that).
+    pub(crate) fn of(doc: &ExecutableDocument, operation_name: Option<&str>) -> FieldOrder {
+        let operation: Option<&OperationDefinition> = match (&doc.operations, operation_name) {
+            (DocumentOperations::Single(operation), _) => Some(&operation.node),
+            (DocumentOperations::Multiple(operations), Some(name)) => {
+                operations.get(name).map(|operation| &operation.node)
+            }
+            (DocumentOperations::Multiple(operations), None) => {
+                let mut all = operations.values();
+                match (all.next(), all.next()) {
+                    (Some(only), None) => Some(&only.node),
+                    _ => None,
+                }
+            }
+        };
+        operation.map_or_else(FieldOrder::default, |operation| {
+            FieldOrder::merged(doc, &[&operation.selection_set.node], 0)
+        })
+    }
+
+    fn merged(doc: &ExecutableDocument, sets: &[&SelectionSet], depth: usize) -> FieldOrder {
+        let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
+        for set in sets {
+            collect(doc, set, &mut keys, depth);
+        }
+        FieldOrder {
+            fields: keys
+                .into_iter()
+                .map(|(key, sets)| (key.clone(), FieldOrder::merged(doc, &sets, depth + 1)))
+                .collect(),
+        }
+    }
+
+    /// Reorders `value` (an object, a list of them, or a leaf) to this order.
+    pub(crate) fn apply(&self, value: &mut Value) {
+        match value {
+            Value::Object(map) if !self.fields.is_empty() => {
+                let mut found = std::mem::take(map);
+                for (key, order) in &self.fields {
+                    if let Some((key, mut field)) = found.shift_remove_entry(key) {
+                        order.apply(&mut field);
+                        map.insert(key, field);
+                    }
+                }
+                // Nothing should be left; if something is, it is kept, after the rest.
+                map.extend(found);
+            }
+            Value::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
+            _ => {}
+        }
+    }
+}
+
+/// Appends the response keys of `set` (through its fragments) not yet in `keys`, and adds each
+/// field's selection set to its key's.
+fn collect<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    keys: &mut Vec<(&'a Name, Vec<&'a SelectionSet>)>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                let key = &field.node.response_key().node;
+                let sub = &field.node.selection_set.node;
+                match keys.iter_mut().find(|(known, _)| *known == key) {
+                    Some((_, sets)) => sets.push(sub),
+                    None => keys.push((key, vec![sub])),
+                }
+            }
+            Selection::InlineFragment(fragment) => {
+                collect(doc, &fragment.node.selection_set.node, keys, depth + 1);
+            }
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {
+                    collect(doc, &fragment.node.selection_set.node, keys, depth + 1);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::parse_query;
+    use async_graphql::value;
+
+    use super::*;
+
+    #[test]
+    fn fields_follow_the_document_through_aliases_fragments_and_lists() {
+        let doc = parse_query(
+            "query Q { b: regions { ...F name } a: country { name } } \
+             fragment F on Region { cercles { code name } code }",
+        )
+        .unwrap();
+        let mut data = value!({
+            "a": { "name": "Mali" },
+            "b": [ { "name": "Kayes", "code": "01", "cercles": [ { "name": "Kita", "code": "0105" } ] } ],
+        });
+        FieldOrder::of(&doc, Some("Q")).apply(&mut data);
+        assert_eq!(
+            data.to_string(),
+            r#"{b: [{cercles: [{code: "0105", name: "Kita"}], code: "01", name: "Kayes"}], a: {name: "Mali"}}"#
+        );
+    }
+}
