@@ -11,6 +11,9 @@ use crate::dataset::DataSource;
 use crate::graphql::{ApiSettings, Limits, Policy};
 use crate::http::{Cors, HttpSettings};
 
+/// Bytes in a mebibyte, the unit of the response cache's setting.
+const MIB: usize = 1024 * 1024;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "mali-admin",
@@ -94,8 +97,8 @@ pub struct Config {
     #[arg(long, env = "MALI_ADMIN_PERSISTED_QUERIES", default_value_t = Policy::default().persisted_queries)]
     pub persisted_queries: usize,
 
-    /// Responses kept in memory for repeated queries (0: the response cache is off).
-    #[arg(long, env = "MALI_ADMIN_RESPONSE_CACHE", default_value_t = HttpSettings::default().response_cache)]
+    /// MiB of answers kept in memory for repeated queries (0: the response cache is off).
+    #[arg(long, env = "MALI_ADMIN_RESPONSE_CACHE", default_value_t = HttpSettings::default().response_cache_bytes / MIB)]
     pub response_cache: usize,
 
     /// `max-age` of the `Cache-Control` of GET answers, in seconds (never past midnight UTC,
@@ -179,7 +182,7 @@ impl Config {
             max_body_bytes: self.max_body_bytes,
             max_batch: self.max_batch,
             timeout: (self.timeout_ms > 0).then(|| Duration::from_millis(self.timeout_ms)),
-            response_cache: self.response_cache,
+            response_cache_bytes: self.response_cache.saturating_mul(MIB),
             cache_max_age: self.cache_max_age,
             cors: if self.cors_origins.iter().any(|origin| origin == "*") {
                 Cors::Any
@@ -245,7 +248,7 @@ mod tests {
         assert!(!http.graphiql);
         assert_eq!((http.max_body_bytes, http.max_batch), (100, 2));
         assert_eq!(http.timeout, None);
-        assert_eq!((http.response_cache, http.cache_max_age), (0, 60));
+        assert_eq!((http.response_cache_bytes, http.cache_max_age), (0, 60));
         assert_eq!(
             http.cors,
             Cors::Origins(vec!["https://a.example".into(), "https://b.example".into()])
@@ -263,8 +266,12 @@ mod tests {
         assert_eq!(http.timeout, Some(Duration::from_secs(10)));
         assert_eq!(http.cors, Cors::Any);
         assert_eq!(
-            (http.max_body_bytes, http.max_batch, http.response_cache),
-            (131_072, 10, 10_000)
+            (
+                http.max_body_bytes,
+                http.max_batch,
+                http.response_cache_bytes
+            ),
+            (131_072, 10, 16 * 1024 * 1024)
         );
     }
 }

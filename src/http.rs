@@ -50,8 +50,8 @@ pub struct HttpSettings {
     pub max_batch: usize,
     /// Longest execution of one operation (`TIMEOUT` past it); `None`: no limit.
     pub timeout: Option<Duration>,
-    /// Answers kept by the in-process response cache (0: off).
-    pub response_cache: usize,
+    /// Bytes of answers kept by the in-process response cache (0: off).
+    pub response_cache_bytes: usize,
     /// `max-age` of cacheable GET answers, in seconds.
     pub cache_max_age: u64,
     /// Origins CORS admits.
@@ -65,7 +65,7 @@ impl Default for HttpSettings {
             max_body_bytes: 128 * 1024,
             max_batch: 10,
             timeout: Some(Duration::from_secs(10)),
-            response_cache: 10_000,
+            response_cache_bytes: 16 * 1024 * 1024,
             cache_max_age: 3_600,
             cors: Cors::Any,
         }
@@ -97,7 +97,7 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
     metrics::handle();
     let state = Arc::new(AppState {
         api,
-        cache: cache::ResponseCache::new(settings.response_cache),
+        cache: cache::ResponseCache::new(settings.response_cache_bytes),
         settings,
     });
     let mut routes = Router::new()

@@ -290,10 +290,10 @@ async fn answers_with_errors_and_posts_are_not_cacheable() {
 
 #[tokio::test]
 async fn the_response_cache_answers_repeated_queries_without_running_them() {
-    for (size, runs) in [(100, 1), (0, 3)] {
+    for (size, runs) in [(1 << 20, 1), (0, 3)] {
         let api = common::http::api_with(&Policy::default());
         let settings = HttpSettings {
-            response_cache: size,
+            response_cache_bytes: size,
             ..HttpSettings::default()
         };
         let app = mali_admin::http::router_with(api.clone(), settings);

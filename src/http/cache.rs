@@ -5,7 +5,6 @@
 //!   without running anything;
 //! - an in-process, bounded LRU keeps the bodies of successful answers for repeated queries.
 
-use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
@@ -26,15 +25,33 @@ pub struct CacheKey {
     pub today: NaiveDate,
 }
 
-/// The in-process response cache: serialized bodies of successful answers (off with size 0).
+/// The in-process response cache: serialized bodies of successful answers, bounded by their
+/// size in bytes (off with a budget of 0). Bounded by bytes, not by count: answers range from
+/// a few bytes to a whole tree's 30 KB or more, and a stream of distinct queries (a fresh alias
+/// in each) must not grow the server past its memory budget.
 #[derive(Clone)]
-pub struct ResponseCache(Option<Arc<Mutex<lru::LruCache<CacheKey, Bytes>>>>);
+pub struct ResponseCache(Option<Arc<Mutex<Answers>>>);
+
+struct Answers {
+    lru: lru::LruCache<CacheKey, Bytes>,
+    bytes: usize,
+    budget: usize,
+}
+
+/// What an entry costs the budget: its body and the texts of its key.
+fn charge(key: &CacheKey, body: &Bytes) -> usize {
+    body.len() + key.query.len() + key.variables.len() + 64
+}
 
 impl ResponseCache {
-    pub fn new(size: usize) -> Self {
-        ResponseCache(
-            NonZeroUsize::new(size).map(|size| Arc::new(Mutex::new(lru::LruCache::new(size)))),
-        )
+    pub fn new(budget_bytes: usize) -> Self {
+        ResponseCache((budget_bytes > 0).then(|| {
+            Arc::new(Mutex::new(Answers {
+                lru: lru::LruCache::unbounded(),
+                bytes: 0,
+                budget: budget_bytes,
+            }))
+        }))
     }
 
     pub fn get(&self, key: &CacheKey) -> Option<Bytes> {
@@ -42,6 +59,7 @@ impl ResponseCache {
         let hit = cache
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .lru
             .get(key)
             .cloned();
         super::metrics::count_cache(hit.is_some());
@@ -49,11 +67,22 @@ impl ResponseCache {
     }
 
     pub fn put(&self, key: CacheKey, body: Bytes) {
-        if let Some(cache) = &self.0 {
-            cache
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .put(key, body);
+        let Some(cache) = &self.0 else { return };
+        let mut answers = cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let cost = charge(&key, &body);
+        // An answer larger than the budget would evict everything and still not fit.
+        if cost > answers.budget {
+            return;
+        }
+        if let Some((old_key, old_body)) = answers.lru.push(key, body) {
+            answers.bytes -= charge(&old_key, &old_body);
+        }
+        answers.bytes += cost;
+        while answers.bytes > answers.budget {
+            match answers.lru.pop_lru() {
+                Some((old_key, old_body)) => answers.bytes -= charge(&old_key, &old_body),
+                None => break,
+            }
         }
     }
 }
@@ -122,12 +151,22 @@ mod tests {
             variables: "{}".into(),
             today: NaiveDate::default(),
         };
-        let cache = ResponseCache::new(2);
+        let body = |n: u32| Bytes::from(vec![b'0' + n as u8; 100]);
+        // Room for two entries of 100 + 7 + 2 + 64 bytes, not three.
+        let cache = ResponseCache::new(2 * 173 + 100);
         for n in 0..3 {
-            cache.put(key(n), Bytes::from(n.to_string()));
+            cache.put(key(n), body(n));
         }
         assert_eq!(cache.get(&key(0)), None);
-        assert_eq!(cache.get(&key(2)), Some(Bytes::from("2")));
+        assert_eq!(cache.get(&key(1)), Some(body(1)));
+        assert_eq!(cache.get(&key(2)), Some(body(2)));
+        // Replacing an entry charges it once.
+        cache.put(key(2), body(2));
+        assert_eq!(cache.get(&key(1)), Some(body(1)));
+        // Too large for the budget: not kept, and nothing evicted for it.
+        cache.put(key(3), Bytes::from(vec![b'x'; 1_000]));
+        assert_eq!(cache.get(&key(3)), None);
+        assert_eq!(cache.get(&key(1)), Some(body(1)));
         let off = ResponseCache::new(0);
         off.put(key(1), Bytes::from("1"));
         assert_eq!(off.get(&key(1)), None);
