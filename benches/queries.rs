@@ -11,11 +11,6 @@ use mali_admin::dataset::{DataSource, load_dataset};
 use mali_admin::graphql::{Api, ApiSettings, build_api};
 use mali_admin::model::AdminGraph;
 
-// The server's allocator, so the figures are the server's (BENCH_SYSTEM_ALLOCATOR=1 at build
-// time is not offered: compare by building without these lines).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The queries users send most, by name (the same ones `loadtest/` sends over HTTP).
 const QUERIES: &[(&str, &str)] = &[
     (

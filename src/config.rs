@@ -271,7 +271,7 @@ mod tests {
                 http.max_batch,
                 http.response_cache_bytes
             ),
-            (131_072, 10, 16 * 1024 * 1024)
+            (131_072, 10, 8 * 1024 * 1024)
         );
     }
 }

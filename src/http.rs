@@ -65,7 +65,7 @@ impl Default for HttpSettings {
             max_body_bytes: 128 * 1024,
             max_batch: 10,
             timeout: Some(Duration::from_secs(10)),
-            response_cache_bytes: 16 * 1024 * 1024,
+            response_cache_bytes: 8 * 1024 * 1024,
             cache_max_age: 3_600,
             cors: Cors::Any,
         }

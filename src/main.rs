@@ -14,11 +14,6 @@ use mali_admin::graphql::{build_api_with, federated_schema_sdl, schema_sdl};
 use mali_admin::http;
 use mali_admin::model::AdminGraph;
 
-/// mimalloc: answers are built from many small allocations, which it serves in about half the
-/// time of glibc's allocator (BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
