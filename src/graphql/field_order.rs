@@ -56,15 +56,24 @@ impl FieldOrder {
     pub(crate) fn apply(&self, value: &mut Value) {
         match value {
             Value::Object(map) if !self.fields.is_empty() => {
-                let mut found = std::mem::take(map);
-                for (key, order) in &self.fields {
-                    if let Some((key, mut field)) = found.shift_remove_entry(key) {
-                        order.apply(&mut field);
-                        map.insert(key, field);
+                let position = |key: &Name| self.fields.iter().position(|(known, _)| known == key);
+                let mut last = 0;
+                let in_order = map.keys().all(|key| match position(key) {
+                    Some(at) if at >= last => {
+                        last = at;
+                        true
+                    }
+                    _ => false,
+                });
+                if !in_order {
+                    // Unknown keys (there should be none) go last, in their order.
+                    map.sort_by_cached_key(|key, _| position(key).unwrap_or(usize::MAX));
+                }
+                for (key, field) in map.iter_mut() {
+                    if let Some(at) = position(key) {
+                        self.fields[at].1.apply(field);
                     }
                 }
-                // Nothing should be left; if something is, it is kept, after the rest.
-                map.extend(found);
             }
             Value::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
             _ => {}
