@@ -15,6 +15,7 @@ use async_graphql::{ObjectType, Request, ServerError, Value};
 use lru::LruCache;
 use sha2::{Digest, Sha256};
 
+use super::error::{coded, with_code};
 use super::field_order::FieldOrder;
 use super::limits::{self, Limits, Policy, code};
 
@@ -59,11 +60,11 @@ impl Admission {
         let doc = match cached {
             Some(doc) => doc,
             None => async_graphql::parser::parse_query(&request.query)
-                .map_err(|error| limits::with_code(error.into(), "GRAPHQL_PARSE_FAILED"))?,
+                .map_err(|error| with_code(error.into(), "GRAPHQL_PARSE_FAILED"))?,
         };
         if !self.introspection && limits::introspects(&doc) {
             // async-graphql would answer `null` without a word; say why.
-            return Err(limits::coded(
+            return Err(coded(
                 "introspection is disabled on this server",
                 code::INTROSPECTION_DISABLED,
             ));
@@ -88,7 +89,7 @@ impl Admission {
             return Ok(());
         };
         let Some(store) = &self.persisted else {
-            return Err(limits::coded(
+            return Err(coded(
                 "PersistedQueryNotSupported",
                 code::PERSISTED_QUERY_NOT_SUPPORTED,
             ));
@@ -104,7 +105,7 @@ impl Admission {
         let hash = match (version, field("sha256Hash")) {
             (Some(1), Some(Value::String(hash))) => hash,
             _ => {
-                return Err(limits::coded(
+                return Err(coded(
                     "the `persistedQuery` extension must be {\"version\": 1, \"sha256Hash\": \"<hex>\"}",
                     "BAD_REQUEST",
                 ));
@@ -114,7 +115,7 @@ impl Admission {
             match lock(store).get(&hash) {
                 Some(text) => request.query = text.clone(),
                 None => {
-                    return Err(limits::coded(
+                    return Err(coded(
                         "PersistedQueryNotFound",
                         code::PERSISTED_QUERY_NOT_FOUND,
                     ));
@@ -123,10 +124,7 @@ impl Admission {
         } else {
             let actual = format!("{:x}", Sha256::digest(request.query.as_bytes()));
             if !actual.eq_ignore_ascii_case(&hash) {
-                return Err(limits::coded(
-                    "provided sha does not match query",
-                    "BAD_REQUEST",
-                ));
+                return Err(coded("provided sha does not match query", "BAD_REQUEST"));
             }
             lock(store).put(actual, request.query.clone());
         }
@@ -164,7 +162,7 @@ pub(crate) fn code_error(error: ServerError) -> ServerError {
     } else {
         "INTERNAL_SERVER_ERROR"
     };
-    limits::with_code(error, code)
+    with_code(error, code)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The API's errors, each with a stable `extensions.code` clients can branch on.
 
-use async_graphql::{Error, ErrorExtensions, Value};
+use async_graphql::{Error, ErrorExtensionValues, ErrorExtensions, ServerError, Value};
 
 /// Errors a resolver returns; the variant's code goes to `extensions.code`. Convert with
 /// [`ErrorExtensions::extend`], never with `?` alone: async-graphql's blanket `From<Display>`
@@ -82,4 +82,20 @@ impl ErrorExtensions for ApiError {
             }
         })
     }
+}
+
+/// A request-level error (no position, no path) with `code`.
+pub(crate) fn coded(message: impl Into<String>, code: &str) -> ServerError {
+    with_code(ServerError::new(message, None), code)
+}
+
+/// Sets `code` unless the error has one.
+pub(crate) fn with_code(mut error: ServerError, code: &str) -> ServerError {
+    let extensions = error
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", code);
+    }
+    error
 }

@@ -14,9 +14,9 @@ use std::collections::HashMap;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::Registry;
-use async_graphql::{
-    ErrorExtensionValues, Positioned, ServerError, ServerResult, Value, Variables,
-};
+use async_graphql::{Positioned, ServerError, ServerResult, Value, Variables};
+
+use super::error::coded;
 
 /// The limits a request must keep. Defaults admit GraphiQL's introspection query and every
 /// example of the README.
@@ -101,21 +101,6 @@ pub(crate) fn apply<Q, M, S>(
         .limit_depth(limits.depth)
         .limit_recursive_depth(limits.recursion)
         .limit_directives(limits.directives)
-}
-
-pub(crate) fn coded(message: impl Into<String>, code: &str) -> ServerError {
-    with_code(ServerError::new(message, None), code)
-}
-
-/// Sets `code` unless the error has one.
-pub(crate) fn with_code(mut error: ServerError, code: &str) -> ServerError {
-    let extensions = error
-        .extensions
-        .get_or_insert_with(ErrorExtensionValues::default);
-    if extensions.get("code").is_none() {
-        extensions.set("code", code);
-    }
-    error
 }
 
 /// The code of one of async-graphql's own limit errors (it words them, we code them).
