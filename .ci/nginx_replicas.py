@@ -235,9 +235,15 @@ def upstream_counts(access_log, ports):
             match = re.search(r"upstream=(\S.*?) upstream_status=", line)
             if not match or match.group(1) == "-":
                 continue
-            addresses = [a.strip() for a in match.group(1).split(",")]
+            # nginx separates tried servers with ", " and internal redirects with " : ";
+            # with no live server left it logs the upstream group's name, without a port.
+            addresses = [a.strip() for a in re.split(r",| : ", match.group(1))]
             retried += len(addresses) > 1
-            port = int(addresses[-1].rsplit(":", 1)[1])
+            last = addresses[-1].rsplit(":", 1)
+            if len(last) != 2 or not last[1].isdigit():
+                print("  no replica answered:", line.strip())
+                continue
+            port = int(last[1])
             served[port] = served.get(port, 0) + 1
     return served, retried
 
@@ -364,6 +370,10 @@ def main():
               f"B {served_before[ports[1]]}); {retried} retried on the other replica "
               f"after a stop; GET and APQ GET cache HIT on repeat")
         if failed or not (served_before[ports[0]] and served_before[ports[1]]):
+            # nginx's view of the failures: which replica it took out, and when.
+            with open(os.path.join(work, "nginx-error.log"), errors="replace") as f:
+                for line in f.readlines()[-20:]:
+                    print("  nginx:", line.rstrip())
             return 1
         passed = True
         return 0
