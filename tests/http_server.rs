@@ -271,6 +271,31 @@ async fn get_answers_carry_an_etag_and_a_conditional_get_is_a_304() {
 }
 
 #[tokio::test]
+async fn only_a_query_that_would_be_answered_is_a_304() {
+    let etag = send_to(&app(), get(&[("query", REGIONS)], GRAPHQL_RESPONSE))
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
+    let conditional = |query: &str| {
+        Request::get(common::http::get_uri(&[("query", query)]))
+            .header(header::ACCEPT, GRAPHQL_RESPONSE)
+            .header(header::IF_NONE_MATCH, &etag)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // A server that has not answered it yet (no response cache entry) revalidates it too.
+    let app = app();
+    let reply = send_to(&app, conditional(REGIONS)).await;
+    assert_eq!(reply.status, StatusCode::NOT_MODIFIED);
+    let reply = send_to(&app, conditional("mutation { __typename }")).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    let reply = send_to(&app, conditional("{ regions { name ")).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.code(), "GRAPHQL_PARSE_FAILED");
+}
+
+#[tokio::test]
 async fn answers_with_errors_and_posts_are_not_cacheable() {
     let app = app();
     let reply = send_to(

@@ -7,9 +7,11 @@
 //! chain, which cost a quarter of the time of a large answer (see BENCHMARKS.md).
 
 use std::num::NonZeroUsize;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType,
+};
 use async_graphql::registry::Registry;
 use async_graphql::{ObjectType, Request, ServerError, Value};
 use lru::LruCache;
@@ -25,10 +27,55 @@ pub(crate) struct Admission {
     introspection: bool,
     /// The schema's types, which the complexity walk looks fields up in.
     registry: Registry,
-    /// Parsed documents that keep the limits, by query text.
-    documents: Option<Mutex<LruCache<String, ExecutableDocument>>>,
+    /// Documents that keep the limits, by query text.
+    documents: Option<Mutex<LruCache<String, Arc<Prepared>>>>,
     /// Query texts of automatic persisted queries, by their SHA-256 (hex).
     persisted: Option<Mutex<LruCache<String, String>>>,
+}
+
+/// A parsed document that keeps the limits, and the field order of the operation it was first
+/// run with (nearly always the one every later request runs).
+struct Prepared {
+    doc: ExecutableDocument,
+    operation_name: Option<String>,
+    order: Arc<FieldOrder>,
+}
+
+/// Which operations a request may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operations {
+    Any,
+    /// Queries only: a GET, which must not change anything (GraphQL over HTTP).
+    QueriesOnly,
+}
+
+/// A request that passed admission, with its parsed document, ready to execute.
+#[derive(Debug)]
+pub struct Admitted {
+    pub(crate) request: Request,
+    pub(crate) order: Arc<FieldOrder>,
+}
+
+/// Why a request was not admitted.
+#[derive(Debug)]
+pub enum Refused {
+    /// A mutation or subscription where only queries may run: its kind.
+    NotAQuery(&'static str),
+    /// Any other reason, as the answer's one error, with its code.
+    Error(ServerError),
+}
+
+impl Refused {
+    /// The refusal as the answer's one error, with its code.
+    pub fn into_error(self) -> ServerError {
+        match self {
+            Refused::NotAQuery(kind) => coded(
+                format!("only queries may run here, not a {kind}"),
+                "METHOD_NOT_ALLOWED",
+            ),
+            Refused::Error(error) => error,
+        }
+    }
 }
 
 impl Admission {
@@ -49,36 +96,81 @@ impl Admission {
     /// Resolves a persisted query, parses the document (or takes its cached parse) and checks
     /// it, so that async-graphql's own walks of the document, which are not memoised, only see
     /// documents that keep the limits.
-    /// Gives the request with its parsed document, and the order of the answer's fields.
-    pub(crate) fn admit(&self, mut request: Request) -> Result<(Request, FieldOrder), ServerError> {
-        self.resolve_persisted(&mut request)?;
+    pub(crate) fn admit(
+        &self,
+        mut request: Request,
+        operations: Operations,
+    ) -> Result<Admitted, Refused> {
+        self.resolve_persisted(&mut request).map_err(Refused::Error)?;
         let cached = self
             .documents
             .as_ref()
             .and_then(|cache| lock(cache).get(&request.query).cloned());
-        let hit = cached.is_some();
-        let doc = match cached {
-            Some(doc) => doc,
-            None => async_graphql::parser::parse_query(&request.query)
-                .map_err(|error| with_code(error.into(), "GRAPHQL_PARSE_FAILED"))?,
+        let name = request.operation_name.as_deref();
+        let (doc, order) = match cached {
+            Some(prepared) => {
+                self.check_kind(&prepared.doc, name, operations)?;
+                let order = if prepared.operation_name.as_deref() == name {
+                    prepared.order.clone()
+                } else {
+                    Arc::new(FieldOrder::of(&prepared.doc, name))
+                };
+                (prepared.doc.clone(), order)
+            }
+            None => {
+                let doc = async_graphql::parser::parse_query(&request.query).map_err(|error| {
+                    Refused::Error(with_code(error.into(), "GRAPHQL_PARSE_FAILED"))
+                })?;
+                self.check_kind(&doc, name, operations)?;
+                self.check_introspection(&doc)?;
+                limits::check(&self.limits, &self.registry, &doc, &request.variables)
+                    .map_err(Refused::Error)?;
+                let order = Arc::new(FieldOrder::of(&doc, name));
+                // Only documents that keep the limits are kept, so hostile ones do not evict
+                // others.
+                if let Some(cache) = &self.documents {
+                    let prepared = Prepared {
+                        doc: doc.clone(),
+                        operation_name: name.map(str::to_owned),
+                        order: order.clone(),
+                    };
+                    lock(cache).put(request.query.clone(), Arc::new(prepared));
+                }
+                (doc, order)
+            }
         };
-        if !self.introspection && limits::introspects(&doc) {
-            // async-graphql would answer `null` without a word; say why.
-            return Err(coded(
+        request.set_parsed_query(doc);
+        Ok(Admitted { request, order })
+    }
+
+    /// Refuses a mutation or subscription where only queries may run. A document without the
+    /// operation asked for is left to the execution, which reports it.
+    fn check_kind(
+        &self,
+        doc: &ExecutableDocument,
+        operation_name: Option<&str>,
+        operations: Operations,
+    ) -> Result<(), Refused> {
+        if operations == Operations::Any {
+            return Ok(());
+        }
+        match selected_operation(doc, operation_name).map(|operation| operation.ty) {
+            Some(OperationType::Mutation) => Err(Refused::NotAQuery("mutation")),
+            Some(OperationType::Subscription) => Err(Refused::NotAQuery("subscription")),
+            Some(OperationType::Query) | None => Ok(()),
+        }
+    }
+
+    /// async-graphql would answer an introspection query `null` without a word when it is
+    /// switched off; say why. Cached documents passed this check when they were parsed.
+    fn check_introspection(&self, doc: &ExecutableDocument) -> Result<(), Refused> {
+        if !self.introspection && limits::introspects(doc) {
+            return Err(Refused::Error(coded(
                 "introspection is disabled on this server",
                 code::INTROSPECTION_DISABLED,
-            ));
+            )));
         }
-        if !hit {
-            limits::check(&self.limits, &self.registry, &doc, &request.variables)?;
-            // Only documents that keep the limits are kept, so hostile ones do not evict others.
-            if let Some(cache) = &self.documents {
-                lock(cache).put(request.query.clone(), doc.clone());
-            }
-        }
-        let order = FieldOrder::of(&doc, request.operation_name.as_deref());
-        request.set_parsed_query(doc);
-        Ok((request, order))
+        Ok(())
     }
 
     /// Automatic persisted queries (Apollo's protocol, version 1): a request with the hash and
@@ -133,6 +225,26 @@ impl Admission {
 }
 
 /// An LRU of `size` entries; none when `size` is 0 (off).
+/// The operation a request runs: the one it names, or the document's only one.
+pub(crate) fn selected_operation<'a>(
+    doc: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'a OperationDefinition> {
+    match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => Some(&operation.node),
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            operations.get(name).map(|operation| &operation.node)
+        }
+        (DocumentOperations::Multiple(operations), None) => {
+            let mut all = operations.values();
+            match (all.next(), all.next()) {
+                (Some(only), None) => Some(&only.node),
+                _ => None,
+            }
+        }
+    }
+}
+
 fn bounded<V>(size: usize) -> Option<Mutex<LruCache<String, V>>> {
     NonZeroUsize::new(size).map(|size| Mutex::new(LruCache::new(size)))
 }
@@ -196,20 +308,21 @@ mod tests {
         assert!(!cached("{ regions { name } }"));
         assert!(
             admission
-                .admit(Request::new("{ regions { name } }"))
+                .admit(Request::new("{ regions { name } }"), Operations::Any)
                 .is_ok()
         );
         assert!(cached("{ regions { name } }"));
         // Admitted again from the cache.
         assert!(
             admission
-                .admit(Request::new("{ regions { name } }"))
+                .admit(Request::new("{ regions { name } }"), Operations::Any)
                 .is_ok()
         );
 
         let refused = admission
-            .admit(Request::new("{ a: regions { name } }"))
-            .unwrap_err();
+            .admit(Request::new("{ a: regions { name } }"), Operations::Any)
+            .unwrap_err()
+            .into_error();
         assert_eq!(code_of(&refused), Some(Value::from(code::TOO_MANY_ALIASES)));
         assert!(!cached("{ a: regions { name } }"));
     }
@@ -228,16 +341,62 @@ mod tests {
         let refused = admission
             .admit(Request::new(
                 "{ regions { name cercles { name communes { name code } } } }",
-            ))
-            .unwrap_err();
+            ), Operations::Any)
+            .unwrap_err()
+            .into_error();
         assert_eq!(
             code_of(&refused),
             Some(Value::from(code::QUERY_TOO_COMPLEX))
         );
         assert!(
             admission
-                .admit(Request::new("{ regions { name } }"))
+                .admit(Request::new("{ regions { name } }"), Operations::Any)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn where_only_queries_may_run_other_operations_are_refused_by_kind() {
+        let admission = Admission::new::<QueryRoot>(&Policy::default());
+        let admit = |text: &str, name: Option<&str>| {
+            let mut request = Request::new(text);
+            request.operation_name = name.map(str::to_owned);
+            admission.admit(request, Operations::QueriesOnly)
+        };
+        let two = "query Q { country { name } } mutation M { rename }";
+        assert!(admit(two, Some("Q")).is_ok());
+        // The document is cached now; its other operation is still refused.
+        assert!(matches!(
+            admit(two, Some("M")),
+            Err(Refused::NotAQuery("mutation"))
+        ));
+        assert!(matches!(
+            admit("subscription { ticks }", None),
+            Err(Refused::NotAQuery("subscription"))
+        ));
+        // Anywhere else, the execution reports what the schema cannot run.
+        assert!(
+            admission
+                .admit(Request::new("mutation { rename }"), Operations::Any)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_field_order_follows_the_operation_each_request_names() {
+        let admission = Admission::new::<QueryRoot>(&Policy::default());
+        let text = "query A { country { name code } } query B { country { code name } }";
+        let order = |name: &str| {
+            let mut request = Request::new(text);
+            request.operation_name = Some(name.to_owned());
+            let admitted = admission.admit(request, Operations::Any).unwrap();
+            let mut data = async_graphql::value!({"country": {"name": "Mali", "code": "ML"}});
+            admitted.order.apply(&mut data);
+            data.to_string()
+        };
+        assert_eq!(order("A"), r#"{country: {name: "Mali", code: "ML"}}"#);
+        // From the cached document, first admitted as A.
+        assert_eq!(order("B"), r#"{country: {code: "ML", name: "Mali"}}"#);
+        assert_eq!(order("A"), r#"{country: {name: "Mali", code: "ML"}}"#);
     }
 }

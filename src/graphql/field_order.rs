@@ -2,10 +2,10 @@
 //! should come: async-graphql 7 inserts an object's fields as their resolvers finish, so a field
 //! that waits for a loader batch comes after its siblings.
 
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Value};
+
+use super::admission::selected_operation;
 
 /// The response keys of a selection, in the order the document first asks for each, with the
 /// order inside each (the selections of all fields with the same key, merged).
@@ -21,19 +21,7 @@ impl FieldOrder {
     /// The order of the operation `operation_name` (or the only one) of `doc`; empty when there is
     /// no such operation (the execution reports that).
     pub(crate) fn of(doc: &ExecutableDocument, operation_name: Option<&str>) -> FieldOrder {
-        let operation: Option<&OperationDefinition> = match (&doc.operations, operation_name) {
-            (DocumentOperations::Single(operation), _) => Some(&operation.node),
-            (DocumentOperations::Multiple(operations), Some(name)) => {
-                operations.get(name).map(|operation| &operation.node)
-            }
-            (DocumentOperations::Multiple(operations), None) => {
-                let mut all = operations.values();
-                match (all.next(), all.next()) {
-                    (Some(only), None) => Some(&only.node),
-                    _ => None,
-                }
-            }
-        };
+        let operation = selected_operation(doc, operation_name);
         operation.map_or_else(FieldOrder::default, |operation| {
             FieldOrder::merged(doc, &[&operation.selection_set.node], 0)
         })

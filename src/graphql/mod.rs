@@ -31,6 +31,7 @@ use async_graphql::{
 use chrono::NaiveDate;
 use futures_util::future::Either;
 
+pub use admission::{Admitted, Operations, Refused};
 pub use date::Date;
 pub use error::ApiError;
 pub use federation::{EntityResolvers, FederatedQuery};
@@ -141,17 +142,31 @@ impl Api {
         self.today.date()
     }
 
-    /// Executes one request with its own loaders, running their batches only when the query
-    /// has nothing left to do without them: one batch per nesting level, with no timer.
+    /// Admits and executes one request (any operation). See [`Api::admit`] and [`Api::run`].
     pub async fn execute(&self, request: impl Into<Request>) -> Response {
-        let mut response = match self.admission.admit(request.into()) {
-            Ok((request, order)) => {
-                let mut response = self.execute_admitted(request).await;
-                order.apply(&mut response.data);
-                response
-            }
-            Err(error) => Response::from_errors(vec![error]),
-        };
+        match self.admit(request.into(), Operations::Any) {
+            Ok(admitted) => self.run(admitted).await,
+            Err(refused) => Response::from_errors(vec![refused.into_error()]),
+        }
+    }
+
+    /// Resolves a persisted query, parses (or finds the parse of) the document and checks it
+    /// against the limits, the introspection switch and `operations`.
+    pub fn admit(&self, request: Request, operations: Operations) -> Result<Admitted, Refused> {
+        self.admission
+            .admit(request, operations)
+            .map_err(|refused| match refused {
+                Refused::Error(error) => Refused::Error(admission::code_error(error)),
+                not_a_query => not_a_query,
+            })
+    }
+
+    /// Executes an admitted request with its own loaders, running their batches only when the
+    /// query has nothing left to do without them: one batch per nesting level, with no timer.
+    pub async fn run(&self, admitted: Admitted) -> Response {
+        let Admitted { request, order } = admitted;
+        let mut response = self.execute_admitted(request).await;
+        order.apply(&mut response.data);
         response.errors = std::mem::take(&mut response.errors)
             .into_iter()
             .map(admission::code_error)

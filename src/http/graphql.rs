@@ -2,11 +2,11 @@
 //! `application/graphql-response+json` and `application/json`; a request that fails before
 //! execution (parse, validation, variables, limits) is a 400 with the former and a 200 with
 //! the latter, and has no `data`; GET runs queries only and is cacheable; POST takes one
-//! request or a bounded batch (a JSON array). Every operation runs through [`Api::execute`].
+//! request or a bounded batch (a JSON array). Every operation is admitted and run by the
+//! [`Api`](crate::graphql::Api).
 
 use std::sync::Arc;
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{Request, Response as GqlResponse};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::cache::{self, CacheKey};
+use crate::graphql::{Admitted, Operations, Refused};
 use super::error::HttpError;
 use super::{AppState, metrics};
 
@@ -146,25 +147,29 @@ pub async fn get(
         }
     }
     let (request, key) = graphql_request(object, state.api.today())?;
-    if let Some(kind) = operation_kind(&request) {
-        return Err(HttpError::NotAQuery(kind));
-    }
 
     let etag = cache::etag(state.api.data_version(), state.api.today(), media.tag());
-    if cache::not_modified(&headers, &etag) {
-        metrics::count_not_modified();
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::ETAG, etag);
-        headers.insert(
-            header::CACHE_CONTROL,
-            cache::cache_control(state.settings.cache_max_age),
-        );
-        headers.insert(header::VARY, HeaderValue::from_static("accept"));
-        return Ok(response);
-    }
-
-    let outcome = run(&state, request, key).await;
+    // Only queries' answers are cached, so a cached answer needs no more checks. Otherwise a
+    // mutation is refused, and a revalidation of a query that keeps the limits costs no
+    // execution.
+    let outcome = match cached(&state, &key) {
+        Some(outcome) => {
+            if cache::not_modified(&headers, &etag) {
+                return Ok(not_modified_response(&state, etag));
+            }
+            outcome
+        }
+        None => match state.api.admit(request, Operations::QueriesOnly) {
+            Err(Refused::NotAQuery(kind)) => return Err(HttpError::NotAQuery(kind)),
+            Err(refused) => encode(&GqlResponse::from_errors(vec![refused.into_error()])),
+            Ok(admitted) => {
+                if cache::not_modified(&headers, &etag) {
+                    return Ok(not_modified_response(&state, etag));
+                }
+                execute(&state, admitted, key).await
+            }
+        },
+    };
     let cacheable = outcome.cacheable;
     let mut response = outcome.into_response(media);
     let headers = response.headers_mut();
@@ -179,6 +184,20 @@ pub async fn get(
     }
     headers.insert(header::VARY, HeaderValue::from_static("accept"));
     Ok(response)
+}
+
+/// 304: the client's copy, tagged `etag`, is current.
+fn not_modified_response(state: &AppState, etag: HeaderValue) -> Response {
+    metrics::count_not_modified();
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, etag);
+    headers.insert(
+        header::CACHE_CONTROL,
+        cache::cache_control(state.settings.cache_max_age),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("accept"));
+    response
 }
 
 /// `POST /graphql` with a JSON body: one request (an object) or a batch (an array).
@@ -373,33 +392,6 @@ fn graphql_request(
     Ok((request, key))
 }
 
-/// The kind of the operation a GET would run, when it is not a query.
-fn operation_kind(request: &Request) -> Option<&'static str> {
-    if request.query.is_empty() {
-        return None;
-    }
-    // A document that does not parse is reported by the execution, with its code.
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    let kind = |ty: OperationType| match ty {
-        OperationType::Query => None,
-        OperationType::Mutation => Some("mutation"),
-        OperationType::Subscription => Some("subscription"),
-    };
-    match &document.operations {
-        DocumentOperations::Single(operation) => kind(operation.node.ty),
-        DocumentOperations::Multiple(operations) => match &request.operation_name {
-            Some(name) => operations
-                .get(name.as_str())
-                .and_then(|operation| kind(operation.node.ty)),
-            None if operations.len() == 1 => operations
-                .values()
-                .next()
-                .and_then(|operation| kind(operation.node.ty)),
-            None => None,
-        },
-    }
-}
-
 /// The answer to one operation.
 struct Outcome {
     body: Bytes,
@@ -428,18 +420,30 @@ impl Outcome {
     }
 }
 
-/// Runs one operation through [`Api::execute`](crate::graphql::Api::execute), within the
-/// time limit, through the response cache.
+/// Runs one operation of a POST: from the response cache, or admitted and executed.
 async fn run(state: &AppState, request: Request, key: CacheKey) -> Outcome {
-    if let Some(body) = state.cache.get(&key) {
-        return Outcome {
-            body,
-            request_error: false,
-            timed_out: false,
-            cacheable: true,
-        };
+    if let Some(outcome) = cached(state, &key) {
+        return outcome;
     }
-    let execution = state.api.execute(request);
+    match state.api.admit(request, Operations::Any) {
+        Ok(admitted) => execute(state, admitted, key).await,
+        Err(refused) => encode(&GqlResponse::from_errors(vec![refused.into_error()])),
+    }
+}
+
+/// The answer the response cache holds for `key`.
+fn cached(state: &AppState, key: &CacheKey) -> Option<Outcome> {
+    state.cache.get(key).map(|body| Outcome {
+        body,
+        request_error: false,
+        timed_out: false,
+        cacheable: true,
+    })
+}
+
+/// Executes an admitted operation within the time limit, and caches an answer without errors.
+async fn execute(state: &AppState, admitted: Admitted, key: CacheKey) -> Outcome {
+    let execution = state.api.run(admitted);
     let response = match state.settings.timeout {
         Some(limit) => match tokio::time::timeout(limit, execution).await {
             Ok(response) => response,
