@@ -2,13 +2,14 @@
 -- checks every response body byte for byte against the answer fetched and validated before
 -- the run, so a failed or wrong answer cannot pass as speed.
 --
--- wrk ... -s check.lua URL -- METHOD TEMPLATE EXPECTED ALIASING
+-- wrk ... -s check.lua URL -- METHOD TEMPLATE EXPECTED ALIASING RUN
 --   METHOD     POST (TEMPLATE is a JSON request body with `__ALIAS__` where the root field's
 --              alias goes) or GET (TEMPLATE is `-`: the URL is fetched as it is)
 --   EXPECTED   the expected body; for POST it holds `zzALIASzz` where the alias appears
 --   ALIASING   `same`: the alias `q` in every request (one query text, so caches can hit);
---              `fresh`: a new alias in every request (`t<thread>_<n>`), so that neither a
+--              `fresh`: a new alias in every request (`t<run>_<thread>_<n>`), so that neither a
 --              response cache nor a document cache keyed by the query text can hit
+--   RUN        the run's number in run.sh: no two runs send the same alias
 -- done() prints one `RESULT key=value ...` line for run.sh.
 
 local threads = {}
@@ -36,7 +37,7 @@ local function split(text, marker)
   return text:sub(1, from - 1), text:sub(to + 1)
 end
 
-local method, aliasing, body_prefix, body_suffix, fixed_request
+local method, aliasing, run, body_prefix, body_suffix, fixed_request
 local expected_prefix, expected_suffix, expected_same
 local headers = { ["Content-Type"] = "application/json", ["Accept"] = "application/json" }
 local counter = 0
@@ -47,7 +48,7 @@ failed = 0
 first_failure = ""
 
 function init(args)
-  method, aliasing = args[1], args[4]
+  method, aliasing, run = args[1], args[4], args[5]
   local expected = read_file(args[3])
   if method == "POST" then
     body_prefix, body_suffix = split(read_file(args[2]), "__ALIAS__")
@@ -65,7 +66,7 @@ end
 function request()
   if aliasing == "fresh" then
     counter = counter + 1
-    local alias = "t" .. thread_id .. "_" .. counter
+    local alias = "t" .. run .. "_" .. thread_id .. "_" .. counter
     return wrk.format("POST", nil, headers, body_prefix .. alias .. body_suffix)
   end
   return fixed_request
@@ -78,7 +79,7 @@ local function matches(body)
   if body:sub(1, #expected_prefix) ~= expected_prefix then
     return false
   end
-  local _, alias_end = body:find("^t%d+_%d+", #expected_prefix + 1)
+  local _, alias_end = body:find("^t%d+_%d+_%d+", #expected_prefix + 1)
   return alias_end ~= nil and body:sub(alias_end + 1) == expected_suffix
 end
 

@@ -216,6 +216,7 @@ validate_answer() {
 # ---------------------------------------------------------------------------- wrk
 results="$work/results.tsv"
 : >"$results"
+wrk_runs=0
 
 # run_wrk TARGET QUERY MODE URL METHOD TEMPLATE EXPECTED ALIASING: a warm-up run (JIT, pools,
 # caches; its answers are checked but its figures dropped), then the measured run.
@@ -231,9 +232,11 @@ run_wrk() {
 wrk_once() {
   local seconds=$1 target=$2 query=$3 mode=$4 url=$5 method=$6 template=$7 expected=$8 aliasing=$9
   local output line bytes
+  # Numbered, so that fresh aliases never repeat a text of an earlier run (warm-up included).
+  wrk_runs=$((wrk_runs + 1))
   say "$target $query $mode: wrk -t$threads -c$connections -d${seconds}s"
   output=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 5s \
-    -s "$loadtest/check.lua" "$url" -- "$method" "$template" "$expected" "$aliasing") ||
+    -s "$loadtest/check.lua" "$url" -- "$method" "$template" "$expected" "$aliasing" "$wrk_runs") ||
     die "wrk failed: $output"
   line=$(grep '^RESULT ' <<<"$output") || die "wrk printed no result: $output"
   local -A r

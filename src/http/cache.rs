@@ -3,13 +3,16 @@
 //! - HTTP caches (browsers, nginx) get `Cache-Control` and a weak `ETag` made of the data
 //!   version and today's date on successful GET answers, and `If-None-Match` gets a 304
 //!   without running anything;
-//! - an in-process, bounded LRU keeps the bodies of successful answers for repeated queries.
+//! - an in-process, bounded LRU keeps the bodies of successful answers for repeated queries
+//!   (from the second time a query comes: see [`Doorkeeper`]).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, header};
 use chrono::{NaiveDate, Utc};
+
+use crate::doorkeeper::Doorkeeper;
 
 /// What a cached answer depends on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -36,7 +39,12 @@ struct Answers {
     lru: lru::LruCache<CacheKey, Bytes>,
     bytes: usize,
     budget: usize,
+    /// Lets an answer in the second time its key comes.
+    doorkeeper: Doorkeeper,
 }
+
+/// How many keys seen once the doorkeeper remembers (about 64 bytes each).
+const KEYS_SEEN_ONCE: usize = 4096;
 
 /// What an entry costs the budget: its body and the texts of its key.
 fn charge(key: &CacheKey, body: &Bytes) -> usize {
@@ -45,11 +53,13 @@ fn charge(key: &CacheKey, body: &Bytes) -> usize {
 
 impl ResponseCache {
     pub fn new(budget_bytes: usize) -> Self {
-        ResponseCache((budget_bytes > 0).then(|| {
+        let doorkeeper = Doorkeeper::new(KEYS_SEEN_ONCE).filter(|_| budget_bytes > 0);
+        ResponseCache(doorkeeper.map(|doorkeeper| {
             Arc::new(Mutex::new(Answers {
                 lru: lru::LruCache::unbounded(),
                 bytes: 0,
                 budget: budget_bytes,
+                doorkeeper,
             }))
         }))
     }
@@ -71,9 +81,12 @@ impl ResponseCache {
         let mut answers = cache.lock().unwrap_or_else(PoisonError::into_inner);
         let cost = charge(&key, &body);
         // An answer larger than the budget would evict everything and still not fit.
-        if cost > answers.budget {
+        if cost > answers.budget || !answers.doorkeeper.admits(&key) {
             return;
         }
+        // A body of its own size: the answer's buffer may have twice the room (a `Vec`
+        // grown by doubling), which the budget would not see.
+        let body = Bytes::copy_from_slice(&body);
         if let Some((old_key, old_body)) = answers.lru.push(key, body) {
             answers.bytes -= charge(&old_key, &old_body);
         }
@@ -156,14 +169,19 @@ mod tests {
         let cache = ResponseCache::new(2 * 173 + 100);
         for n in 0..3 {
             cache.put(key(n), body(n));
+            // Kept the second time only.
+            assert_eq!(cache.get(&key(n)), None);
+            cache.put(key(n), body(n));
         }
         assert_eq!(cache.get(&key(0)), None);
         assert_eq!(cache.get(&key(1)), Some(body(1)));
         assert_eq!(cache.get(&key(2)), Some(body(2)));
         // Replacing an entry charges it once.
         cache.put(key(2), body(2));
+        cache.put(key(2), body(2));
         assert_eq!(cache.get(&key(1)), Some(body(1)));
         // Too large for the budget: not kept, and nothing evicted for it.
+        cache.put(key(3), Bytes::from(vec![b'x'; 1_000]));
         cache.put(key(3), Bytes::from(vec![b'x'; 1_000]));
         assert_eq!(cache.get(&key(3)), None);
         assert_eq!(cache.get(&key(1)), Some(body(1)));

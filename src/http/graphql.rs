@@ -18,9 +18,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::cache::{self, CacheKey};
-use crate::graphql::{Admitted, Operations, Refused};
 use super::error::HttpError;
 use super::{AppState, metrics};
+use crate::graphql::{Admitted, Operations, Refused};
 
 /// The media types we answer in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
