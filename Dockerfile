@@ -40,8 +40,8 @@ RUN apt-get update \
     && useradd --system --uid 10001 --no-create-home mali
 COPY --from=build /usr/local/bin/mali-admin /usr/local/bin/mali-admin
 USER 10001
-# Two malloc arenas rather than one per core and thread: measured 46 vs 51 MB peak under load
-# with the response cache off, at the same speed (BENCHMARKS.md).
+# Two malloc arenas: glibc would allow 8 per core of the host, whatever the container's CPU
+# limit. On 2 cores it measured within noise of the default (BENCHMARKS.md, "Memory").
 ENV MALI_ADMIN_LISTEN=0.0.0.0 \
     PORT=8000 \
     MALLOC_ARENA_MAX=2

@@ -89,7 +89,7 @@ pub struct Config {
     #[arg(long, env = "MALI_ADMIN_TIMEOUT_MS", default_value_t = 10_000)]
     pub timeout_ms: u64,
 
-    /// Parsed documents kept in memory, by query text (0: none).
+    /// Parsed documents kept in memory, by query text, from the second time a text comes (0: none).
     #[arg(long, env = "MALI_ADMIN_DOCUMENT_CACHE", default_value_t = Limits::default().document_cache)]
     pub document_cache: usize,
 
@@ -97,7 +97,8 @@ pub struct Config {
     #[arg(long, env = "MALI_ADMIN_PERSISTED_QUERIES", default_value_t = Policy::default().persisted_queries)]
     pub persisted_queries: usize,
 
-    /// MiB of answers kept in memory for repeated queries (0: the response cache is off).
+    /// MiB of answers kept in memory for queries that come again, from their second time (0: the
+    /// response cache is off).
     #[arg(long, env = "MALI_ADMIN_RESPONSE_CACHE", default_value_t = HttpSettings::default().response_cache_bytes / MIB)]
     pub response_cache: usize,
 
