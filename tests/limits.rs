@@ -69,6 +69,26 @@ async fn nested_lists_are_too_complex() {
 }
 
 #[tokio::test]
+async fn a_document_known_to_the_cache_is_weighed_again_with_new_variables() {
+    // search's `first` sizes its list: 1 + n × (1 + (1 + 10 × (1 + (1 + 10 × 2)))) = 1 + 222 n,
+    // under the default limit of 10,000 for 5 hits, over it for 100.
+    let query = r#"query($n: Int!) { search(text: "ba", first: $n) { label path { name codes { system value } } } }"#;
+    let request = |n: u32| {
+        let body = serde_json::json!({ "query": query, "variables": { "n": n } });
+        post(body.to_string(), GRAPHQL_RESPONSE)
+    };
+    let app = app();
+    // Twice, so the document is cached.
+    for _ in 0..2 {
+        let reply = send(&app, request(5)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    }
+    let reply = send(&app, request(100)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+    assert_eq!(reply.code(), "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test]
 async fn a_chain_of_doubling_fragments_is_refused_at_once() {
     // F0 spreads F1 twice, F1 spreads F2 twice, ...: 2^25 fields once expanded. Walks that are
     // not memoised would take hours; the complexity check answers at once.

@@ -42,6 +42,9 @@ struct Prepared {
     doc: ExecutableDocument,
     operation_name: Option<String>,
     order: Arc<FieldOrder>,
+    /// Whether its operations declare variables: a list's size may be one (`first: $n`), so
+    /// the complexity must be checked again with each request's values.
+    takes_variables: bool,
 }
 
 /// Which operations a request may run.
@@ -116,6 +119,15 @@ impl Admission {
         let (doc, order) = match cached {
             Some(prepared) => {
                 self.check_kind(&prepared.doc, name, operations)?;
+                if prepared.takes_variables {
+                    limits::check(
+                        &self.limits,
+                        &self.registry,
+                        &prepared.doc,
+                        &request.variables,
+                    )
+                    .map_err(Refused::Error)?;
+                }
                 let order = if prepared.operation_name.as_deref() == name {
                     prepared.order.clone()
                 } else {
@@ -143,6 +155,10 @@ impl Admission {
                         doc: doc.clone(),
                         operation_name: name.map(str::to_owned),
                         order: order.clone(),
+                        takes_variables: doc
+                            .operations
+                            .iter()
+                            .any(|(_, operation)| !operation.node.variable_definitions.is_empty()),
                     };
                     lock(cache).put(request.query.clone(), Arc::new(prepared));
                 }
@@ -405,5 +421,30 @@ mod tests {
         // From the document cached with A's order.
         assert_eq!(order("B"), r#"{country: {code: "ML", name: "Mali"}}"#);
         assert_eq!(order("A"), r#"{country: {name: "Mali", code: "ML"}}"#);
+    }
+
+    #[test]
+    fn a_cached_document_is_checked_again_with_each_requests_variables() {
+        let admission = Admission::new::<QueryRoot>(&Policy {
+            limits: Limits {
+                complexity: 2_000,
+                ..Limits::default()
+            },
+            ..Policy::default()
+        });
+        let text = r#"query($n: Int!) { search(text: "ba", first: $n) { path { name } } }"#;
+        let admit = |n: u64| {
+            let variables = async_graphql::Variables::from_json(serde_json::json!({ "n": n }));
+            admission.admit(Request::new(text).variables(variables), Operations::Any)
+        };
+        assert!(admit(1).is_ok());
+        assert!(admit(1).is_ok());
+        assert!(lock(admission.documents.as_ref().unwrap()).contains(text));
+        // Cached with one hit; a thousand are too many.
+        let refused = admit(1_000).unwrap_err().into_error();
+        assert_eq!(
+            code_of(&refused),
+            Some(Value::from(code::QUERY_TOO_COMPLEX))
+        );
     }
 }
