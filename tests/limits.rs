@@ -69,6 +69,17 @@ async fn nested_lists_are_too_complex() {
 }
 
 #[tokio::test]
+async fn a_page_weighs_what_its_first_asks_for() {
+    // 1 + first × (nodes: 1 + name 1 + codes (1 + 10 × 1)) = 1 + 13 × first.
+    let page = |first: u32| {
+        format!("{{ units(first: {first}) {{ nodes {{ name codes {{ value }} }} }} }}")
+    };
+    let reply = send(&app(), post_query(&page(100), GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(refused(&app(), &page(1000)).await, "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test]
 async fn a_document_known_to_the_cache_is_weighed_again_with_new_variables() {
     // search's `first` sizes its list: 1 + n × (1 + (1 + 10 × (1 + (1 + 10 × 2)))) = 1 + 222 n,
     // under the default limit of 10,000 for 5 hits, over it for 100.

@@ -6,7 +6,9 @@
 //! and gives their errors codes. Complexity is computed here rather than with async-graphql's
 //! `limit_complexity`, which counts each field once: a list field multiplies the cost of its
 //! selection by its `first`/`last`/`limit` argument or, without one, by `list_factor`, so
-//! `regions { cercles { communes { name } } }` costs what it may return. Introspection types
+//! `regions { cercles { communes { name } } }` costs what it may return. A connection (a page)
+//! multiplies by its `first`/`last`, else the default page size, and its `nodes` or `edges` by
+//! nothing more. Introspection types
 //! are bounded by the schema, not the data, so their lists are not multiplied (GraphiQL's
 //! introspection query passes the defaults).
 
@@ -17,6 +19,7 @@ use async_graphql::registry::Registry;
 use async_graphql::{Positioned, ServerError, ServerResult, Value, Variables};
 
 use super::error::coded;
+use super::lists::DEFAULT_PAGE;
 
 /// The limits a request must keep. Defaults admit GraphiQL's introspection query and every
 /// example of the README.
@@ -268,9 +271,17 @@ impl Cost<'_> {
                         self.selection_set(&field.selection_set, child_type, depth + 1)?;
                     let is_list =
                         meta.is_some_and(|meta| meta.ty.trim_end_matches('!').starts_with('['));
-                    // Introspection is bounded by the schema, not the data.
-                    let multiplier = if is_list && !parent.starts_with("__") {
-                        self.list_size(field)
+                    let multiplier = if parent.starts_with("__") {
+                        // Introspection is bounded by the schema, not the data.
+                        1
+                    } else if !is_list && child_type.ends_with("Connection") {
+                        // A page: its `first`/`last`, else the default page size.
+                        self.list_size(field, DEFAULT_PAGE as u64)
+                    } else if is_list && parent.ends_with("Connection") {
+                        // A page's `nodes` or `edges`: counted by the connection's field.
+                        1
+                    } else if is_list {
+                        self.list_size(field, self.limits.list_factor)
                     } else {
                         1
                     };
@@ -307,8 +318,8 @@ impl Cost<'_> {
     }
 
     /// The size a list field may return: its `first`, `last` or `limit` argument (a literal or
-    /// a variable), else the configured factor.
-    fn list_size(&self, field: &async_graphql::parser::types::Field) -> u64 {
+    /// a variable), else `otherwise`.
+    fn list_size(&self, field: &async_graphql::parser::types::Field, otherwise: u64) -> u64 {
         ["first", "last", "limit"]
             .iter()
             .find_map(|name| field.get_argument(name))
@@ -323,6 +334,6 @@ impl Cost<'_> {
                 Value::Number(number) => number.as_u64(),
                 _ => None,
             })
-            .map_or(self.limits.list_factor, |size| size.max(1))
+            .map_or(otherwise, |size| size.max(1))
     }
 }
