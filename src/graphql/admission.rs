@@ -387,6 +387,8 @@ mod tests {
         };
         let two = "query Q { country { name } } mutation M { rename }";
         assert!(admit(two, Some("Q")).is_ok());
+        assert!(admit(two, Some("Q")).is_ok());
+        assert!(lock(admission.documents.as_ref().unwrap()).contains(two));
         // The document is cached now; its other operation is still refused.
         assert!(matches!(
             admit(two, Some("M")),
