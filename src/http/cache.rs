@@ -53,7 +53,9 @@ fn charge(key: &CacheKey, body: &Bytes) -> usize {
 
 impl ResponseCache {
     pub fn new(budget_bytes: usize) -> Self {
-        let doorkeeper = Doorkeeper::new(KEYS_SEEN_ONCE).filter(|_| budget_bytes > 0);
+        let doorkeeper = (budget_bytes > 0)
+            .then(|| Doorkeeper::new(KEYS_SEEN_ONCE))
+            .flatten();
         ResponseCache(doorkeeper.map(|doorkeeper| {
             Arc::new(Mutex::new(Answers {
                 lru: lru::LruCache::unbounded(),
