@@ -250,7 +250,6 @@ impl Admission {
     }
 }
 
-/// An LRU of `size` entries; none when `size` is 0 (off).
 /// The operation a request runs: the one it names, or the document's only one.
 pub(crate) fn selected_operation<'a>(
     doc: &'a ExecutableDocument,
@@ -271,6 +270,7 @@ pub(crate) fn selected_operation<'a>(
     }
 }
 
+/// An LRU of `size` entries; none when `size` is 0 (off).
 fn bounded<V>(size: usize) -> Option<Mutex<LruCache<String, V>>> {
     NonZeroUsize::new(size).map(|size| Mutex::new(LruCache::new(size)))
 }

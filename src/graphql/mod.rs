@@ -151,14 +151,10 @@ impl Api {
     }
 
     /// Resolves a persisted query, parses (or finds the parse of) the document and checks it
-    /// against the limits, the introspection switch and `operations`.
+    /// against the limits, the introspection switch and `operations`. Every refusal carries
+    /// its code.
     pub fn admit(&self, request: Request, operations: Operations) -> Result<Admitted, Refused> {
-        self.admission
-            .admit(request, operations)
-            .map_err(|refused| match refused {
-                Refused::Error(error) => Refused::Error(admission::code_error(error)),
-                not_a_query => not_a_query,
-            })
+        self.admission.admit(request, operations)
     }
 
     /// Executes an admitted request with its own loaders, running their batches only when the
