@@ -1,6 +1,7 @@
 //! The HTTP server: GraphQL at `/graphql` (`GET` and `POST`, see [`graphql`](self::graphql)),
-//! GraphiQL at `/` (with its assets, see [`graphiql`](self::graphiql)), `/healthz` (alive), `/readyz` (data loaded), `/metrics` (Prometheus);
-//! with request ids, structured request logs, CORS and compression around them all.
+//! GraphiQL at `/` (with its assets, see [`graphiql`](self::graphiql)), `/healthz` (alive),
+//! `/readyz` (data loaded), `/metrics` (Prometheus); with request ids, structured request logs,
+//! CORS and compression around them all.
 
 mod cache;
 mod error;

@@ -161,7 +161,7 @@ pub async fn get(
         }
         None => match state.api.admit(request, Operations::QueriesOnly) {
             Err(Refused::NotAQuery(kind)) => return Err(HttpError::NotAQuery(kind)),
-            Err(refused) => encode(&GqlResponse::from_errors(vec![refused.into_error()])),
+            Err(refused) => refusal(refused),
             Ok(admitted) => {
                 if cache::not_modified(&headers, &etag) {
                     return Ok(not_modified_response(&state, etag));
@@ -427,8 +427,13 @@ async fn run(state: &AppState, request: Request, key: CacheKey) -> Outcome {
     }
     match state.api.admit(request, Operations::Any) {
         Ok(admitted) => execute(state, admitted, key).await,
-        Err(refused) => encode(&GqlResponse::from_errors(vec![refused.into_error()])),
+        Err(refused) => refusal(refused),
     }
+}
+
+/// The answer to a request refused before execution.
+fn refusal(refused: Refused) -> Outcome {
+    encode(&GqlResponse::from_errors(vec![refused.into_error()]))
 }
 
 /// The answer the response cache holds for `key`.
