@@ -27,6 +27,15 @@ fn references(html: &str) -> Vec<String> {
     found
 }
 
+/// Where the page loads GraphiQL's script from.
+async fn script_path() -> String {
+    let html = get("/").await.text();
+    references(&html)
+        .into_iter()
+        .find(|reference| reference.ends_with(".js"))
+        .unwrap()
+}
+
 /// The example queries, by file name, as the bundle reads them.
 fn examples() -> Vec<(String, String)> {
     let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/graphiql/examples");
@@ -108,11 +117,7 @@ async fn the_page_lets_the_browser_reach_this_origin_only() {
 
 #[tokio::test]
 async fn the_bundle_is_compressed_on_request_and_unknown_assets_are_not_found() {
-    let html = get("/").await.text();
-    let script = references(&html)
-        .into_iter()
-        .find(|reference| reference.ends_with(".js"))
-        .unwrap();
+    let script = script_path().await;
     let request = Request::get(&script)
         .header(header::ACCEPT_ENCODING, "gzip")
         .body(Body::empty())
@@ -126,11 +131,7 @@ async fn the_bundle_is_compressed_on_request_and_unknown_assets_are_not_found() 
 
 #[tokio::test]
 async fn the_bundle_carries_every_example_query() {
-    let html = get("/").await.text();
-    let script = references(&html)
-        .into_iter()
-        .find(|reference| reference.ends_with(".js"))
-        .unwrap();
+    let script = script_path().await;
     let bundle = get(&script).await.text();
     let examples = examples();
     assert_eq!(examples.len(), 5, "{examples:?}");
@@ -169,18 +170,8 @@ async fn the_full_tree_example_gives_map_a_with_the_2009_census() {
         .map(|cercle| cercle["communes"].as_array().unwrap().len())
         .sum();
     assert_eq!(in_cercles, 697);
-    let mopti = regions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|region| region["name"] == "Mopti")
-        .unwrap();
-    let bankass = mopti["cercles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|cercle| cercle["name"] == "Bankass")
-        .unwrap();
+    let mopti = common::named(regions, "Mopti");
+    let bankass = common::named(&mopti["cercles"], "Bankass");
     assert_eq!(bankass["population"], 264_776);
 }
 
@@ -215,12 +206,7 @@ async fn the_map_example_gives_map_b_on_its_date() {
     let data = common::data(&common::api(), &example("3-map-as-of-a-date.graphql")).await;
     assert_eq!(data["regions"].as_array().unwrap().len(), 11);
     assert_eq!(sum(&data["regions"], "cercles"), 58);
-    let map_b = data["maps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|map| map["name"] == "B")
-        .unwrap();
+    let map_b = common::named(&data["maps"], "B");
     assert_eq!(map_b["from"], "2016-01-19");
     assert_eq!(map_b["counts"]["regions"], 10);
     assert_eq!(map_b["counts"]["cercles"], 58);

@@ -98,18 +98,8 @@ async fn the_2010_tree_holds_nine_first_level_units_49_cercles_and_703_communes(
             "Youwarou"
         ]
     );
-    let bankass = mopti["cercles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "Bankass")
-        .unwrap();
-    let sokoura = bankass["communes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "Sokoura")
-        .unwrap();
+    let bankass = common::named(&mopti["cercles"], "Bankass");
+    let sokoura = common::named(&bankass["communes"], "Sokoura");
     assert_eq!(
         sokoura,
         &json!({"name": "Sokoura", "urban": false, "population": 38565})

@@ -58,6 +58,15 @@ pub async fn errors(api: &Api, query: &str) -> Vec<Value> {
         .clone()
 }
 
+/// The item named `name` in a JSON list of objects with a `name`.
+pub fn named<'a>(list: &'a Value, name: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["name"] == name)
+        .unwrap_or_else(|| panic!("no `{name}` in {list}"))
+}
+
 /// The names in a JSON list of objects with a `name`.
 pub fn names(list: &Value) -> Vec<&str> {
     list.as_array()
