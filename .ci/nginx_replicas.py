@@ -248,6 +248,19 @@ def upstream_counts(access_log, ports):
     return served, retried
 
 
+def miss_then_hit(client, params, field, expected):
+    """GETs `params` twice through nginx: the answer's `field` must be `expected` both times,
+    and nginx's cache must miss, then hit. Returns the second answer's headers."""
+    statuses = []
+    for _ in range(2):
+        status, headers, body = client.get(params)
+        data = graphql_data(status, body)
+        check(data[field] == expected, f"{field}: {data}")
+        statuses.append(headers.get("X-Cache-Status"))
+    check(statuses == ["MISS", "HIT"], f"cache statuses of {params}: {statuses}")
+    return headers
+
+
 def show_cache(port):
     """A repeated GET and a repeated APQ hash-only GET: MISS, then HIT."""
     # Answers are cached until midnight UTC at most: keep clear of it.
@@ -257,14 +270,9 @@ def show_cache(port):
         time.sleep((midnight - now).total_seconds() + 1)
     client = Client(port)
     query = '{ cercle(name: "Bankass") { code population(year: 1998) } }'
-    statuses = []
-    for _ in range(2):
-        status, headers, body = client.get({"query": query})
-        data = graphql_data(status, body)
-        check(data["cercle"] == {"code": "1903", "population": 195582}, f"cercle: {data}")
-        statuses.append(headers.get("X-Cache-Status"))
-    check(statuses == ["MISS", "HIT"], f"GET cache statuses {statuses}")
-    log(f"GET cache: {' then '.join(statuses)} "
+    headers = miss_then_hit(client, {"query": query}, "cercle",
+                            {"code": "1903", "population": 195582})
+    log(f"GET cache: MISS then HIT "
         f"({headers.get('Cache-Control')}, ETag {headers.get('ETag')})")
 
     # APQ: each replica keeps its own store, so register the query on each, as clients do
@@ -283,14 +291,9 @@ def show_cache(port):
         status, _, body = direct.request("POST", "/graphql", body,
                                          {"Content-Type": "application/json"})
         graphql_data(status, body)
-    statuses = []
-    for _ in range(2):
-        status, headers, body = client.get({"extensions": extensions})
-        data = graphql_data(status, body)
-        check(data["region"] == {"name": "Bandiagara", "population": 868916}, f"APQ: {data}")
-        statuses.append(headers.get("X-Cache-Status"))
-    check(statuses == ["MISS", "HIT"], f"APQ GET cache statuses {statuses}")
-    log(f"APQ hash-only GET: PERSISTED_QUERY_NOT_FOUND not cached, then {' then '.join(statuses)}")
+    miss_then_hit(client, {"extensions": extensions}, "region",
+                  {"name": "Bandiagara", "population": 868916})
+    log("APQ hash-only GET: PERSISTED_QUERY_NOT_FOUND not cached, then MISS then HIT")
 
 
 REPLICA_PORTS = []
