@@ -9,6 +9,7 @@ mod error;
 mod federation;
 mod field_order;
 mod history;
+mod input_values;
 mod limits;
 mod lists;
 mod loaders;
@@ -263,7 +264,9 @@ fn federated_schema_builder() -> SchemaBuilder<FederatedQuery, EmptyMutation, Em
 
 /// The schema's SDL, as served (checked into `schema.graphql`).
 pub fn schema_sdl() -> String {
-    schema_builder().finish().sdl()
+    schema_builder()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
 /// The federated subgraph's SDL, as `_service { sdl }` gives it to a router (checked into
