@@ -12,7 +12,10 @@ pub enum ApiError {
     /// `NOT_FOUND`: no unit ever had this name or code. `hint` says what the name is instead
     /// (Bamako is the District, not a cercle); `suggestions` (also in
     /// `extensions.suggestions`) are the nearest names, best first.
-    #[error("no {level} is or was named or coded `{query}`{hint}{}", suggested(suggestions))]
+    #[error(
+        "no {level} is or was named or coded `{query}`{hint}{}",
+        suggested(suggestions)
+    )]
     NotFound {
         level: &'static str,
         query: String,

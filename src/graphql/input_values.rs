@@ -95,7 +95,8 @@ fn check_selection_set(
         for selection in &selection_set.node.items {
             match &selection.node {
                 Selection::Field(field) => {
-                    let Some(meta) = parent_type.and_then(|ty| ty.field_by_name(&field.node.name.node))
+                    let Some(meta) =
+                        parent_type.and_then(|ty| ty.field_by_name(&field.node.name.node))
                     else {
                         continue; // an unknown field: validation reports it
                     };
@@ -173,7 +174,9 @@ fn check_named(registry: &Registry, name: &str, value: &Value) -> Result<(), Str
                 return if fits {
                     Ok(())
                 } else {
-                    Err(format!("{value} is not an Int (32 bits: -2147483648 to 2147483647)"))
+                    Err(format!(
+                        "{value} is not an Int (32 bits: -2147483648 to 2147483647)"
+                    ))
                 };
             }
             let Some(is_valid) = is_valid else {
@@ -241,7 +244,9 @@ mod tests {
 
     #[test]
     fn an_int_beyond_32_bits_is_refused_wherever_it_stands() {
-        assert!(literals("{ regions { growth(fromYear: 1998, toYear: 2009) { percent } } }").is_ok());
+        assert!(
+            literals("{ regions { growth(fromYear: 1998, toYear: 2009) { percent } } }").is_ok()
+        );
         for query in [
             "{ regions { growth(fromYear: 1998, toYear: -1677298009304) { percent } } }",
             "{ ...F } fragment F on QueryRoot { search(text: \"a\", first: 4294967296) { label } }",
@@ -256,15 +261,29 @@ mod tests {
     fn a_required_variable_must_be_given_and_not_null() {
         let query = "query C($n: String!) { cercle(name: $n) { name } }";
         assert!(variables(query, serde_json::json!({"n": "Kati"})).is_ok());
-        for values in [serde_json::json!({}), serde_json::json!({"n": null}), serde_json::json!({"n": 5})] {
+        for values in [
+            serde_json::json!({}),
+            serde_json::json!({"n": null}),
+            serde_json::json!({"n": 5}),
+        ] {
             let error = variables(query, values.clone()).expect_err("refused");
-            assert!(error.message.starts_with("variable `$n` of type `String!`"), "{values}: {}", error.message);
+            assert!(
+                error.message.starts_with("variable `$n` of type `String!`"),
+                "{values}: {}",
+                error.message
+            );
         }
         let dated = "query D($d: Date) { regions(asOf: $d) { name } }";
         assert!(variables(dated, serde_json::json!({})).is_ok());
         assert!(variables(dated, serde_json::json!({"d": "2010-13-45"})).is_err());
         let ordered = "query O($o: UnitOrder) { regions(orderBy: $o) { name } }";
-        assert!(variables(ordered, serde_json::json!({"o": {"field": "POPULATION", "year": 2009}})).is_ok());
+        assert!(
+            variables(
+                ordered,
+                serde_json::json!({"o": {"field": "POPULATION", "year": 2009}})
+            )
+            .is_ok()
+        );
         assert!(variables(ordered, serde_json::json!({"o": {"field": "SIZE"}})).is_err());
         assert!(variables(ordered, serde_json::json!({"o": {"color": "red"}})).is_err());
     }

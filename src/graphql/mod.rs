@@ -185,8 +185,7 @@ impl Api {
             let (flag, waker) = watch.get_or_insert_with(|| WakeWatch::new(cx.waker()));
             flag.follow(cx.waker());
             flag.woken.store(false, Ordering::Relaxed);
-            if let Poll::Ready(response) = response.as_mut().poll(&mut Context::from_waker(waker))
-            {
+            if let Poll::Ready(response) = response.as_mut().poll(&mut Context::from_waker(waker)) {
                 return Poll::Ready(response);
             }
             if flag.woken.load(Ordering::Relaxed) {

@@ -137,7 +137,11 @@ mod tests {
             resolve_global_id(&graph, &wrong_level),
             Err(ApiError::UnknownId)
         ));
-        for bad in ["%%%", "bm90IGFuIGlk", &URL_SAFE_NO_PAD.encode("Cercle:1903@1990-01-01")] {
+        for bad in [
+            "%%%",
+            "bm90IGFuIGlk",
+            &URL_SAFE_NO_PAD.encode("Cercle:1903@1990-01-01"),
+        ] {
             assert!(matches!(
                 resolve_global_id(&graph, bad),
                 Err(ApiError::BadInput(_))

@@ -976,8 +976,18 @@ unit_object! {
         name = "growth",
         ty = "Option<Growth>",
         desc = "Growth of the population between two years; null when a figure is missing.",
-        arg(name = "from_year", ty = "i32", desc = "The first year.", default = 1998),
-        arg(name = "to_year", ty = "i32", desc = "The second year.", default = 2009),
+        arg(
+            name = "from_year",
+            ty = "i32",
+            desc = "The first year.",
+            default = 1998
+        ),
+        arg(
+            name = "to_year",
+            ty = "i32",
+            desc = "The second year.",
+            default = 2009
+        ),
         arg(
             name = "basis",
             ty = "FigureBasis",
