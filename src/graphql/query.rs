@@ -8,7 +8,8 @@ use super::date::{Date, resolve_date};
 use super::error::{ApiError, Candidate, or_null};
 use super::history::Reorganisation;
 use super::lists::{
-    ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order, paginate,
+    ListBinding, ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order,
+    paginate,
 };
 use super::node::{Identified, resolve_global_id};
 use super::people::{Group, Language, Religion};
@@ -238,11 +239,13 @@ fn unit_connection<T: OutputType>(
         .flat_map(|level| graph.in_force(*level, date))
         .collect();
     let ids = filter_and_order(graph, ids, filter.as_ref(), order_by.as_ref(), date)?;
+    let list = ListBinding::of(levels, filter.as_ref(), order_by.as_ref(), date);
     paginate(
         ids.into_iter()
             .map(|id| make(graph, UnitAt { id, as_of: date }))
             .collect(),
         page,
+        list,
     )
 }
 
