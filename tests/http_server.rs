@@ -430,6 +430,9 @@ async fn readyz_says_the_data_is_loaded() {
     assert_eq!(body["ready"], true);
     assert_eq!(body["dataVersion"], common::graph().version());
     assert!(body["units"].as_u64().unwrap() > 800);
+    // The schema serves the same version.
+    let answer = send_to(&app(), post_query("{ dataVersion }", GRAPHQL_RESPONSE)).await;
+    assert_eq!(answer.json()["data"]["dataVersion"], body["dataVersion"]);
 }
 
 #[tokio::test]

@@ -703,4 +703,11 @@ impl QueryRoot {
     async fn data_starts(&self) -> Date {
         data_start()
     }
+
+    /// The version of the data this server answers from, a digest of its files (as
+    /// `/readyz` gives it): answers change only with it and with today's date. `CHANGELOG.md`
+    /// records every change of the data and of the API.
+    async fn data_version<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
+        graph(ctx).version()
+    }
 }
