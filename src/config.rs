@@ -48,6 +48,12 @@ pub struct Config {
     #[arg(long, env = "MALI_ADMIN_INTROSPECTION", default_value_t = true, action = ArgAction::Set)]
     pub introspection: bool,
 
+    /// Run the queries made only of the unit types' common fields on the fast path (a plan per
+    /// document, JSON written directly): `true` or `false` (async-graphql's executor runs
+    /// every query, to compare them).
+    #[arg(long, env = "MALI_ADMIN_FAST_PATH", default_value_t = true, action = ArgAction::Set)]
+    pub fast_path: bool,
+
     /// Serve GraphiQL at `/`: `true` or `false`.
     #[arg(long, env = "MALI_ADMIN_GRAPHIQL", default_value_t = true, action = ArgAction::Set)]
     pub graphiql: bool,
@@ -173,6 +179,7 @@ impl Config {
             suggestions: self.mode == Mode::Development,
             persisted_queries: self.persisted_queries,
             federation: self.federation,
+            fast_path: self.fast_path,
         }
     }
 

@@ -18,6 +18,7 @@ use lru::LruCache;
 use sha2::{Digest, Sha256};
 
 use super::error::{coded, with_code};
+use super::fast_path::PlanSlot;
 use super::field_order::FieldOrder;
 use super::input_values;
 use super::limits::{self, Limits, Policy, code};
@@ -46,6 +47,8 @@ struct Prepared {
     /// Whether its operations declare variables: a list's size may be one (`first: $n`), so
     /// the complexity must be checked again with each request's values.
     takes_variables: bool,
+    /// The fast path's plan of that operation (when it takes no variables).
+    plan: Arc<PlanSlot>,
 }
 
 /// Which operations a request may run.
@@ -61,6 +64,8 @@ pub enum Operations {
 pub struct Admitted {
     pub(crate) request: Request,
     pub(crate) order: Arc<FieldOrder>,
+    /// Where the fast path keeps the plan of a cached document's operation.
+    pub(crate) plan: Option<Arc<PlanSlot>>,
 }
 
 /// Why a request was not admitted.
@@ -117,7 +122,7 @@ impl Admission {
             .as_ref()
             .and_then(|cache| lock(cache).get(&request.query).cloned());
         let name = request.operation_name.as_deref();
-        let (doc, order) = match cached {
+        let (doc, order, plan) = match cached {
             Some(prepared) => {
                 self.check_kind(&prepared.doc, name, operations)?;
                 input_values::check_variables(
@@ -136,12 +141,16 @@ impl Admission {
                     )
                     .map_err(Refused::Error)?;
                 }
-                let order = if prepared.operation_name.as_deref() == name {
-                    prepared.order.clone()
-                } else {
-                    Arc::new(FieldOrder::of(&prepared.doc, name))
-                };
-                (prepared.doc.clone(), order)
+                // The order and the plan depend on the variables (`@skip(if: $v)`): kept only
+                // for an operation without any.
+                let (order, plan) =
+                    if prepared.operation_name.as_deref() == name && !prepared.takes_variables {
+                        (prepared.order.clone(), Some(prepared.plan.clone()))
+                    } else {
+                        let order = FieldOrder::of(&prepared.doc, name, &request.variables);
+                        (Arc::new(order), None)
+                    };
+                (prepared.doc.clone(), order, plan)
             }
             None => {
                 let doc = async_graphql::parser::parse_query(&request.query).map_err(|error| {
@@ -154,7 +163,8 @@ impl Admission {
                     .map_err(Refused::Error)?;
                 limits::check(&self.limits, &self.registry, &doc, &request.variables)
                     .map_err(Refused::Error)?;
-                let order = Arc::new(FieldOrder::of(&doc, name));
+                let order = Arc::new(FieldOrder::of(&doc, name, &request.variables));
+                let mut plan = None;
                 // Only documents that keep the limits are kept, so hostile ones do not evict
                 // others.
                 if let Some(cache) = self.documents.as_ref().filter(|_| {
@@ -170,14 +180,22 @@ impl Admission {
                             .operations
                             .iter()
                             .any(|(_, operation)| !operation.node.variable_definitions.is_empty()),
+                        plan: Arc::default(),
                     };
+                    if !prepared.takes_variables {
+                        plan = Some(prepared.plan.clone());
+                    }
                     lock(cache).put(request.query.clone(), Arc::new(prepared));
                 }
-                (doc, order)
+                (doc, order, plan)
             }
         };
         request.set_parsed_query(doc);
-        Ok(Admitted { request, order })
+        Ok(Admitted {
+            request,
+            order,
+            plan,
+        })
     }
 
     /// Refuses a mutation or subscription where only queries may run. A document without the

@@ -2,8 +2,8 @@
 //! should come: async-graphql 7 inserts an object's fields as their resolvers finish, so a field
 //! that waits for a loader batch comes after its siblings.
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Name, Value};
+use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Name, Positioned, Value, Variables};
 
 use super::admission::selected_operation;
 
@@ -18,24 +18,39 @@ pub(crate) struct FieldOrder {
 const MAX_DEPTH: usize = 64;
 
 impl FieldOrder {
-    /// The order of the operation `operation_name` (or the only one) of `doc`; empty when there is
-    /// no such operation (the execution reports that).
-    pub(crate) fn of(doc: &ExecutableDocument, operation_name: Option<&str>) -> FieldOrder {
+    /// The order of the operation `operation_name` (or the only one) of `doc` with `variables`
+    /// (for `@skip`/`@include`); empty when there is no such operation (the execution reports
+    /// that).
+    pub(crate) fn of(
+        doc: &ExecutableDocument,
+        operation_name: Option<&str>,
+        variables: &Variables,
+    ) -> FieldOrder {
         let operation = selected_operation(doc, operation_name);
         operation.map_or_else(FieldOrder::default, |operation| {
-            FieldOrder::merged(doc, &[&operation.selection_set.node], 0)
+            FieldOrder::merged(doc, variables, &[&operation.selection_set.node], 0)
         })
     }
 
-    fn merged(doc: &ExecutableDocument, sets: &[&SelectionSet], depth: usize) -> FieldOrder {
+    fn merged(
+        doc: &ExecutableDocument,
+        variables: &Variables,
+        sets: &[&SelectionSet],
+        depth: usize,
+    ) -> FieldOrder {
         let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
         for set in sets {
-            collect(doc, set, &mut keys, depth);
+            collect(doc, variables, set, &mut keys, depth);
         }
         FieldOrder {
             fields: keys
                 .into_iter()
-                .map(|(key, sets)| (key.clone(), FieldOrder::merged(doc, &sets, depth + 1)))
+                .map(|(key, sets)| {
+                    (
+                        key.clone(),
+                        FieldOrder::merged(doc, variables, &sets, depth + 1),
+                    )
+                })
                 .collect(),
         }
     }
@@ -69,10 +84,34 @@ impl FieldOrder {
     }
 }
 
+/// Whether `@skip`/`@include` leave a selection in (as the execution removes skipped ones, a
+/// skipped field's key comes where its first kept selection is). A condition that cannot be
+/// read keeps it (validation reports it).
+fn kept(directives: &[Positioned<Directive>], variables: &Variables) -> bool {
+    directives.iter().all(|directive| {
+        let directive = &directive.node;
+        let condition = directive
+            .get_argument("if")
+            .and_then(|value| match &value.node {
+                async_graphql_value::Value::Boolean(condition) => Some(*condition),
+                async_graphql_value::Value::Variable(name) => match variables.get(name) {
+                    Some(Value::Boolean(condition)) => Some(*condition),
+                    _ => None,
+                },
+                _ => None,
+            });
+        !matches!(
+            (directive.name.node.as_str(), condition),
+            ("skip", Some(true)) | ("include", Some(false))
+        )
+    })
+}
+
 /// Appends the response keys of `set` (through its fragments) not yet in `keys`, and adds each
 /// field's selection set to its key's.
 fn collect<'a>(
     doc: &'a ExecutableDocument,
+    variables: &Variables,
     set: &'a SelectionSet,
     keys: &mut Vec<(&'a Name, Vec<&'a SelectionSet>)>,
     depth: usize,
@@ -81,6 +120,14 @@ fn collect<'a>(
         return;
     }
     for selection in &set.items {
+        let directives = match &selection.node {
+            Selection::Field(field) => &field.node.directives,
+            Selection::InlineFragment(fragment) => &fragment.node.directives,
+            Selection::FragmentSpread(spread) => &spread.node.directives,
+        };
+        if !kept(directives, variables) {
+            continue;
+        }
         match &selection.node {
             Selection::Field(field) => {
                 let key = &field.node.response_key().node;
@@ -91,11 +138,23 @@ fn collect<'a>(
                 }
             }
             Selection::InlineFragment(fragment) => {
-                collect(doc, &fragment.node.selection_set.node, keys, depth + 1);
+                collect(
+                    doc,
+                    variables,
+                    &fragment.node.selection_set.node,
+                    keys,
+                    depth + 1,
+                );
             }
             Selection::FragmentSpread(spread) => {
                 if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {
-                    collect(doc, &fragment.node.selection_set.node, keys, depth + 1);
+                    collect(
+                        doc,
+                        variables,
+                        &fragment.node.selection_set.node,
+                        keys,
+                        depth + 1,
+                    );
                 }
             }
         }
@@ -120,7 +179,7 @@ mod tests {
             "a": { "name": "Mali" },
             "b": [ { "name": "Kayes", "code": "01", "cercles": [ { "name": "Kita", "code": "0105" } ] } ],
         });
-        FieldOrder::of(&doc, Some("Q")).apply(&mut data);
+        FieldOrder::of(&doc, Some("Q"), &Variables::default()).apply(&mut data);
         assert_eq!(
             data.to_string(),
             r#"{b: [{cercles: [{code: "0105", name: "Kita"}], code: "01", name: "Kayes"}], a: {name: "Mali"}}"#

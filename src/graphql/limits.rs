@@ -69,6 +69,9 @@ pub struct Policy {
     pub persisted_queries: usize,
     /// Serve an Apollo Federation v2 subgraph (`_service`, `_entities`, `@key`s).
     pub federation: bool,
+    /// Run the queries the fast path knows on it (`fast_path`); off, async-graphql's executor
+    /// runs every query (to compare them).
+    pub fast_path: bool,
 }
 
 impl Default for Policy {
@@ -79,6 +82,7 @@ impl Default for Policy {
             suggestions: false,
             persisted_queries: 1_000,
             federation: false,
+            fast_path: true,
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The GraphQL API over the model: schema types, batched loaders, dates, coded errors, the
 //! limits every request must keep (`limits.rs`), what a request passes before execution
 //! (`admission.rs`), the answer's field order (`field_order.rs`) and the Apollo Federation
-//! subgraph (`federation.rs`, off by default).
+//! subgraph (`federation.rs`, off by default). The fast path (`fast_path/`) runs the queries
+//! made only of the unit types' common fields without async-graphql's executor.
 
 mod admission;
 mod date;
 mod error;
+mod fast_path;
 mod federation;
 mod field_order;
 mod history;
@@ -69,6 +71,7 @@ pub struct Api {
     graph: Arc<AdminGraph>,
     today: Today,
     admission: admission::Admission,
+    fast_path: bool,
 }
 
 /// Builds the schema over `graph`, with the default [`Policy`].
@@ -100,6 +103,7 @@ pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &P
         graph,
         today,
         admission,
+        fast_path: policy.fast_path,
     }
 }
 
@@ -161,7 +165,7 @@ impl Api {
     /// Executes an admitted request with its own loaders, running their batches only when the
     /// query has nothing left to do without them: one batch per nesting level, with no timer.
     pub async fn run(&self, admitted: Admitted) -> Response {
-        let Admitted { request, order } = admitted;
+        let Admitted { request, order, .. } = admitted;
         let mut response = self.execute_admitted(request).await;
         order.apply(&mut response.data);
         response.errors = std::mem::take(&mut response.errors)
@@ -169,6 +173,52 @@ impl Api {
             .map(admission::code_error)
             .collect();
         response
+    }
+
+    /// Executes an admitted request on the fast path, when its plan covers the whole operation:
+    /// the answer's JSON body (`{"data":…}`, never with errors). `None`: run it with
+    /// [`Api::run`]. The plan of a cached document is compiled once, on its first run.
+    pub async fn run_fast(&self, admitted: &mut Admitted) -> Option<Vec<u8>> {
+        if !self.fast_path || self.federated() {
+            return None;
+        }
+        let plan = match &admitted.plan {
+            Some(slot) => match slot.get() {
+                Some(plan) => plan.clone(),
+                None => {
+                    let plan = self.plan(&mut admitted.request).await;
+                    slot.get_or_init(|| plan).clone()
+                }
+            },
+            None => self.plan(&mut admitted.request).await,
+        }?;
+        fast_path::execute(&plan, &self.graph, &self.loader_stats, self.today()).await
+    }
+
+    /// The fast path's plan of a request's operation, if it has one and the document is valid.
+    async fn plan(&self, request: &mut Request) -> Option<Arc<fast_path::Plan>> {
+        let ServedSchema::Plain(schema) = &self.schema else {
+            return None;
+        };
+        let variables = request.variables.clone();
+        let operation_name = request.operation_name.clone();
+        let doc = request.parsed_query().ok()?;
+        let operation = admission::selected_operation(doc, operation_name.as_deref())?;
+        let plan = fast_path::compile(doc, operation, &variables, &self.graph, self.today())?;
+        // async-graphql validates a document only as part of executing it, and offers no
+        // validation alone: execute it in introspection-only mode, where the data fields answer
+        // null without running, and take the plan only if no rule refused the document.
+        let mut probe = Request::new(String::new())
+            .variables(variables)
+            .only_introspection();
+        probe.operation_name = operation_name;
+        probe.set_parsed_query(doc.clone());
+        schema
+            .execute(probe)
+            .await
+            .errors
+            .is_empty()
+            .then_some(plan)
     }
 
     async fn execute_admitted(&self, request: Request) -> Response {

@@ -144,7 +144,7 @@ pub struct PopulationFigure {
     pub territory: &'static str,
 }
 
-fn to_int(value: u64) -> i32 {
+pub(super) fn to_int(value: u64) -> i32 {
     i32::try_from(value).unwrap_or(i32::MAX)
 }
 
