@@ -197,6 +197,8 @@ impl Config {
             } else {
                 Cors::Origins(self.cors_origins.clone())
             },
+            // The binary gives it its writer (`main.rs`).
+            access_log: None,
         }
     }
 

@@ -24,6 +24,8 @@ async fn main() -> anyhow::Result<()> {
     let (writer, _log) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
         .finish(std::io::stderr());
+    // The access log writes its lines itself into the same writer (see `http::AccessLog`).
+    let access_log = http::AccessLog::new(writer.clone(), config.log_format == LogFormat::Json);
     match config.log_format {
         LogFormat::Text => tracing_subscriber::fmt()
             .with_writer(writer)
@@ -77,7 +79,13 @@ async fn main() -> anyhow::Result<()> {
     );
     http::serve(
         listener,
-        http::router_with(Arc::new(api), config.http_settings()),
+        http::router_with(
+            Arc::new(api),
+            http::HttpSettings {
+                access_log: Some(access_log),
+                ..config.http_settings()
+            },
+        ),
         http::shutdown_signal(),
     )
     .await?;
