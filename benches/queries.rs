@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_graphql::Request;
 use criterion::{Criterion, criterion_group, criterion_main};
 use mali_admin::dataset::{DataSource, load_dataset};
-use mali_admin::graphql::{Api, ApiSettings, build_api};
+use mali_admin::graphql::{Api, ApiSettings, Operations, build_api};
 use mali_admin::model::AdminGraph;
 
 /// The queries users send most, by name (the same ones `loadtest/` sends over HTTP).
@@ -60,6 +60,39 @@ fn queries(c: &mut Criterion) {
             })
         });
     }
+    group.finish();
+
+    // The same queries through admission and the fast path (its plan cached with the
+    // document from the third run), as the HTTP endpoint runs them; the bytes are the answer.
+    let mut group = c.benchmark_group("fast_path");
+    for (name, query) in &QUERIES[..2] {
+        let run = || async {
+            let mut admitted = api
+                .admit(Request::new(*query), Operations::Any)
+                .expect("admitted");
+            api.run_fast(&mut admitted).await.expect("on the fast path")
+        };
+        runtime.block_on(run());
+        group.bench_function(*name, |b| {
+            b.to_async(&runtime)
+                .iter(|| async { black_box(run().await) })
+        });
+    }
+    // A fresh alias in every run: parsed, validated and planned every time.
+    let mut fresh = 0_u64;
+    group.bench_function("full_tree_2009_fresh", |b| {
+        b.to_async(&runtime).iter(|| {
+            fresh += 1;
+            let query = format!("{{ t{fresh}: {}", &QUERIES[0].1[1..]);
+            let api = &api;
+            async move {
+                let mut admitted = api
+                    .admit(Request::new(query), Operations::Any)
+                    .expect("admitted");
+                black_box(api.run_fast(&mut admitted).await.expect("on the fast path"))
+            }
+        })
+    });
     group.finish();
 }
 

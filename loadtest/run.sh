@@ -2,8 +2,9 @@
 # HTTP load test of mali-admin: starts the server, runs wrk on each query of loadtest/queries
 # in each mode, checks every answer byte for byte (check.lua), and prints a markdown table of
 # requests/s, p50/p99 latency and the server's memory. With --compare it also runs, in the same
-# run, PostGraphile 4 over PostgreSQL loaded from data/ and nginx serving our own answer bytes,
-# and prints the ratios beside the targets of issue 9. See BENCHMARKS.md.
+# run, PostGraphile 4 over PostgreSQL loaded from data/, Mercurius + graphql-jit (Node) over our
+# own dump of the same map, and nginx serving our own answer bytes, and prints the ratios beside
+# the targets of issue 17. See BENCHMARKS.md.
 #
 # It fails when an answer is wrong or failed (an `errors` member, another status, a different
 # body, a socket error), never because of speed.
@@ -14,7 +15,8 @@ usage() {
 usage: bash loadtest/run.sh [options]
   --quick             1 s per run, no comparison, no start-up timing, the debug build
                       (CI: checks that every answer is right; figures mean nothing)
-  --compare           also run PostgreSQL + PostGraphile 4 and nginx, and print the ratios
+  --compare           also run PostgreSQL + PostGraphile 4, Mercurius + graphql-jit and nginx,
+                      and print the ratios
   --duration S        seconds per measured wrk run (default 10; env LOADTEST_DURATION)
   --warmup S          seconds of an unmeasured run before each (default 2, --quick 0;
                       env LOADTEST_WARMUP)
@@ -284,7 +286,7 @@ start_server() {
   local port log
   port=$(free_port)
   log="$work/$name.log"
-  RUST_LOG=$server_log_level "$server_bin" --listen 127.0.0.1 --port "$port" "$@" >"$log" 2>&1 &
+  RUST_LOG=${server_log:-$server_log_level} "$server_bin" --listen 127.0.0.1 --port "$port" "$@" >"$log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
   server_url="http://127.0.0.1:$port/graphql"
@@ -326,6 +328,31 @@ for name in "${query_names[@]}"; do
 done
 memory[cache-off]=$(memory_of "$server_pid")
 stop_server "$server_pid"
+
+# The same without the fast path: async-graphql's executor runs every query (the answers are
+# the same bytes, checked), to measure what the fast path buys within this run.
+say "mali-admin with --response-cache 0 --fast-path false"
+start_server generic --response-cache 0 --fast-path false
+for name in "${query_names[@]}"; do
+  run_wrk mali-admin "$name" generic "$server_url" POST "$work/$name.body.json" \
+    "$work/$name.expected.json" same
+  run_wrk mali-admin "$name" generic-fresh "$server_url" POST "$work/$name.body.json" \
+    "$work/$name.expected.json" fresh
+done
+stop_server "$server_pid"
+
+# The cached mode with the access log on (RUST_LOG=info, the server's default): what a line
+# per request costs.
+if ! $quick; then
+  say "mali-admin with its response cache and the access log (RUST_LOG=info)"
+  server_log=info start_server logged
+  for name in "${query_names[@]}"; do
+    run_wrk mali-admin "$name" cached-logged "$server_url" POST "$work/$name.body.json" \
+      "$work/$name.expected.json" same
+  done
+  [ -s "$work/logged.log" ] || die "the access log wrote nothing"
+  stop_server "$server_pid"
+fi
 
 # ---------------------------------------------------------------------------- comparison
 compared=()
@@ -391,7 +418,28 @@ if $compare; then
     cmp -s "$nginx_root/html/$name.json" <(sed 's/zzALIASzz/q/' "$work/$name.expected.json") ||
       die "our answer to $name changed between two requests"
   done
+  # Mercurius' data: our answer to a dump of the map of $as_of, names, codes and censuses.
+  dump_query="{ regions(asOf: \"$as_of\") { code name p1998: population(year: 1998) p2009: population(year: 2009) cercles { code name p1998: population(year: 1998) p2009: population(year: 2009) communes { code name p1998: population(year: 1998) p2009: population(year: 2009) } } } }"
+  jq -cn --arg query "$dump_query" '{query: $query}' |
+    curl -fsS -H 'Content-Type: application/json' --data-binary @- -o "$work/mercurius-dump.json" "$server_url"
+  jq -e 'has("errors") | not' "$work/mercurius-dump.json" >/dev/null || die "the dump for Mercurius failed"
   stop_server "$server_pid"
+
+  # Mercurius 16 + graphql-jit on Fastify 5 (loadtest/mercurius, npm ci), one node process.
+  say "Mercurius + graphql-jit (npm ci in loadtest/mercurius)"
+  (cd "$loadtest/mercurius" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  mercurius_port=$(free_port)
+  NODE_ENV=production node "$loadtest/mercurius/server.mjs" "$mercurius_port" \
+    "$work/mercurius-dump.json" "$as_of" >"$work/mercurius.log" 2>&1 &
+  mercurius_pid=$!
+  pids+=("$mercurius_pid")
+  mercurius_url="http://127.0.0.1:$mercurius_port/graphql"
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null -H 'Content-Type: application/json' \
+      --data '{"query":"{__typename}"}' "$mercurius_url" 2>/dev/null && break
+    kill -0 "$mercurius_pid" 2>/dev/null || { cat "$work/mercurius.log" >&2; die "Mercurius died"; }
+    sleep 0.1
+  done
   cat >"$nginx_root/nginx.conf" <<EOF
 worker_processes auto;
 pid $nginx_root/nginx.pid;
@@ -435,10 +483,20 @@ EOF
       die "PostGraphile's answer to $name differs from ours: $(head -20 "$work/$name.diff")"
     run_wrk postgraphile "$name" uncached "$postgraphile_url" POST "$work/$name.pg.body.json" \
       "$work/$name.pg.expected.json" fresh
+    # Mercurius answers our queries as written, with the same bytes as ours (checked here,
+    # and on every answer by check.lua).
+    fetch_reference "$mercurius_url" "$work/$name.body.json" "$work/$name.mercurius.expected.json"
+    cmp -s "$work/$name.mercurius.expected.json" "$work/$name.expected.json" ||
+      die "Mercurius' answer to $name differs from ours: $(head -c 300 "$work/$name.mercurius.expected.json")"
+    run_wrk mercurius "$name" same "$mercurius_url" POST "$work/$name.body.json" \
+      "$work/$name.expected.json" same
+    run_wrk mercurius "$name" fresh "$mercurius_url" POST "$work/$name.body.json" \
+      "$work/$name.expected.json" fresh
     run_wrk nginx "$name" static "http://127.0.0.1:$nginx_port/$name.json" GET - \
       "$nginx_root/html/$name.json" same
   done
   memory[postgraphile]=$(memory_of "$postgraphile_pid")
+  memory[mercurius]=$(memory_of "$mercurius_pid")
 fi
 
 # ---------------------------------------------------------------------------- summary
@@ -456,7 +514,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
   echo '| --- | --- | --- | ---: | ---: | ---: | ---: |'
   awk -F'\t' '{ printf "| %s | %s | %s | %d | %.0f | %.2f | %.2f |\n", $1, $2, $3, $8, $4, $5 / 1000, $6 / 1000 }' "$results"
   echo
-  echo "Resident memory (peak / at the end, MB): mali-admin with its response cache ${memory[cache-on]}; with --response-cache 0 ${memory[cache-off]}${memory[postgraphile]:+; PostGraphile (node) ${memory[postgraphile]}}."
+  echo "Resident memory (peak / at the end, MB): mali-admin with its response cache ${memory[cache-on]}; with --response-cache 0 ${memory[cache-off]}${memory[postgraphile]:+; PostGraphile (node) ${memory[postgraphile]}}${memory[mercurius]:+; Mercurius (node) ${memory[mercurius]}}."
   if [ ${#startup_lines[@]} -gt 0 ]; then
     echo
     echo 'Start-up, `mali-admin check` 5 times (its own log of load + validate + build the graph; then /usr/bin/time):'
@@ -467,14 +525,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
   fi
   if [ ${#compared[@]} -gt 0 ]; then
     echo
-    echo '| query | ours uncached / PostGraphile (target ≥ 25) | ours cached / nginx static (target ≥ 0.5) | ours cache-off-fresh / PostGraphile |'
-    echo '| --- | ---: | ---: | ---: |'
+    echo '| query | cache-off (same) / Mercurius same (target ≥ 2) | cache-off-fresh / PostGraphile (target ≥ 25) | cached / nginx static (target ≥ 0.7) | cached-logged / nginx | cache-off-fresh / Mercurius fresh | fast path off: generic / Mercurius same | cache-off / generic |'
+    echo '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
     for name in "${compared[@]}"; do
       pg=$(rate postgraphile "$name" uncached)
-      printf '| %s | %s | %s | %s |\n' "$name" \
-        "$(ratio "$(rate mali-admin "$name" uncached)" "$pg")" \
-        "$(ratio "$(rate mali-admin "$name" cached)" "$(rate nginx "$name" static)")" \
-        "$(ratio "$(rate mali-admin "$name" cache-off-fresh)" "$pg")"
+      nginx=$(rate nginx "$name" static)
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" \
+        "$(ratio "$(rate mali-admin "$name" cache-off)" "$(rate mercurius "$name" same)")" \
+        "$(ratio "$(rate mali-admin "$name" cache-off-fresh)" "$pg")" \
+        "$(ratio "$(rate mali-admin "$name" cached)" "$nginx")" \
+        "$(ratio "$(rate mali-admin "$name" cached-logged)" "$nginx")" \
+        "$(ratio "$(rate mali-admin "$name" cache-off-fresh)" "$(rate mercurius "$name" fresh)")" \
+        "$(ratio "$(rate mali-admin "$name" generic)" "$(rate mercurius "$name" same)")" \
+        "$(ratio "$(rate mali-admin "$name" cache-off)" "$(rate mali-admin "$name" generic)")"
     done
   fi
 } >"$work/summary.md"
