@@ -189,7 +189,7 @@ impl Api {
                 if let Poll::Ready(response) =
                     response.as_mut().poll(&mut Context::from_waker(waker))
                 {
-                    return Poll::Ready(Step::Done(response));
+                    return Poll::Ready(Step::Done(Box::new(response)));
                 }
                 if flag.woken.load(Ordering::Relaxed) {
                     // The query yielded with more to do: it is rescheduled; the level is not
@@ -207,7 +207,7 @@ impl Api {
             })
             .await;
             match step {
-                Step::Done(response) => return response,
+                Step::Done(response) => return *response,
                 // The next level starts after a turn of the runtime (and of its timers), so
                 // that a query made only of in-memory work still meets the request's time
                 // limit between levels.
@@ -219,7 +219,7 @@ impl Api {
 
 /// What one poll of a query under way came to.
 enum Step {
-    Done(Response),
+    Done(Box<Response>),
     /// A level's batches ran; the query goes on with the next level.
     LevelLoaded,
 }
