@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use super::DatasetError;
 use super::records::{
     Code, CodeSystem, Confidence, ContainmentRecord, FigureKind, Level, LineageKind, LineageRecord,
-    MapRecord, Period, PopulationFigure, RegionKind, ReorganisationRecord, UnitCounts, UnitRecord,
+    MapRecord, Period, PlacementBasis, PopulationFigure, RegionKind, ReorganisationRecord,
+    UnitCounts, UnitRecord,
 };
 use super::table::{Row, Table};
 
@@ -161,6 +162,7 @@ pub(super) fn read_regions(
             parent_field: "number",
             period: validity,
             confidence: Confidence::High,
+            basis: PlacementBasis::Seed,
             source: "data/regions.csv".to_owned(),
             origin: row.origin(),
         });
@@ -251,6 +253,7 @@ pub(super) fn read_cercle_regions(table: &Table) -> Result<Vec<ContainmentRecord
                     until: row.optional_date("until")?,
                 },
                 confidence: row.confidence("confidence")?,
+                basis: PlacementBasis::Reference,
                 source: row.required("source")?,
                 origin: row.origin(),
             })
@@ -276,6 +279,7 @@ pub(super) fn read_communes(
             parent_field: "parent",
             period: validity,
             confidence: Confidence::High,
+            basis: PlacementBasis::Seed,
             source: "seed 001".to_owned(),
             origin: row.origin(),
         });
@@ -336,14 +340,15 @@ pub(super) fn read_commune_moves(table: &Table) -> Result<Vec<CommuneMove>, Data
         .collect()
 }
 
-/// Splits each commune's map-A containment at its moves: the seed cercle until the first move,
-/// then each move's cercle (or region) until the next.
+/// Splits each commune's map-A containment at its moves before map C (Ménaka's communes and
+/// Salam in 2016): the seed cercle until the first move, then each move's cercle (or region)
+/// until the next. Map C's placements are [`super::placements::place_on_map_c`]'s.
 pub(super) fn apply_commune_moves(
     containment: &mut Vec<ContainmentRecord>,
-    moves: &[CommuneMove],
+    moves: &[&CommuneMove],
 ) -> Result<(), DatasetError> {
     let mut by_commune: HashMap<&str, Vec<&CommuneMove>> = HashMap::new();
-    for m in moves {
+    for m in moves.iter().copied() {
         by_commune.entry(m.commune.as_str()).or_default().push(m);
     }
     for list in by_commune.values_mut() {
@@ -378,6 +383,7 @@ pub(super) fn apply_commune_moves(
                     until,
                 },
                 confidence: m.confidence,
+                basis: PlacementBasis::Reference,
                 source: format!("data/commune_moves.csv: {}", m.basis),
                 origin: m.origin.clone(),
             });

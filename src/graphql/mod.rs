@@ -14,6 +14,7 @@ mod lists;
 mod loaders;
 mod node;
 mod people;
+mod placement;
 mod query;
 mod search;
 mod units;

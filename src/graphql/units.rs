@@ -670,6 +670,8 @@ fn region_history(ctx: &Context<'_>, id: UnitId) -> Vec<RegionPeriod> {
             from: period.period.from.map(Date),
             until: period.period.until.map(Date),
             confidence: period.confidence.into(),
+            basis: period.basis.into(),
+            source: period.source,
         })
         .collect()
 }
@@ -696,11 +698,18 @@ unit_object! {
         region_history(ctx, self.0.id)
     }
 
-    /// Whether our sources place any commune in the cercle on this object's date. Many 2023
-    /// cercles hold communes that are not in our sources (819 communes in 2023, 703 placed):
-    /// false means unknown, not empty.
+    /// Whether the cercle's communes on this object's date are known: on maps A and B, seed
+    /// 001 lists them; on map C, only where a source lists the cercle's communes complete (9
+    /// cercles). False means `communes` holds what our sources place there (sourced, seats,
+    /// assumptions: see each commune's `cercleHistory`), not that the list is complete.
     async fn communes_known(&self, ctx: &Context<'_>) -> bool {
-        graph(ctx).has_communes(self.0.id, self.0.as_of)
+        graph(ctx).communes_known(self.0.id, self.0.as_of)
+    }
+
+    /// The number of communes a source states for the cercle on map C, beside the number placed
+    /// here (Koutiala: 12 stated); null where no source states one.
+    async fn stated_communes(&self, ctx: &Context<'_>) -> Option<super::placement::StatedCommunes> {
+        super::placement::StatedCommunes::new(graph(ctx), self.0)
     }
 
     /// The communes of the cercle on `asOf` (default: this object's date), by name.
@@ -736,6 +745,13 @@ unit_object! {
         >,
     ) -> Result<Option<Cercle>> {
         containing(ctx, self.0, dataset::Level::Cercle, as_of).await
+    }
+
+    /// The cercles the commune lay in, period by period, each with its basis and confidence
+    /// (Bancoumana: Kati from seed 001, then Siby from 2023-03-13 as French Wikipedia's Cercle
+    /// de Siby lists it). A null `cercle` is a period in a region with the cercle unknown.
+    async fn cercle_history(&self, ctx: &Context<'_>) -> Vec<super::placement::CerclePeriod> {
+        super::placement::cercle_history(graph(ctx), self.0.id)
     }
 
     /// The regions the commune lay in, period by period (Ouélessébougou: Koulikoro, then

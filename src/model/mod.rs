@@ -16,14 +16,16 @@ use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 pub use history::{
-    ComputedPopulation, Direction as LineageDirection, Hop, Move, Projection, RegionPeriod,
+    CerclePeriod, ComputedPopulation, Direction as LineageDirection, Hop, Move, Projection,
+    RegionPeriod,
 };
 pub use name::fold_name;
 pub use people::{GroupId, GroupPlace};
 pub use search::{Found, MatchKind, SearchHit};
 
 use crate::dataset::{
-    Confidence, Dataset, Level, LineageKind, MapRecord, Period, ReorganisationRecord, UnitRecord,
+    CercleListingRecord, Confidence, Dataset, Level, LineageKind, MapRecord, Period,
+    PlacementBasis, ReorganisationRecord, UnitRecord,
 };
 
 /// A unit of the model, cheap to copy and to use as a key.
@@ -35,6 +37,8 @@ pub struct UnitId(NodeIndex);
 pub struct Containment {
     pub period: Period,
     pub confidence: Confidence,
+    /// What the placement rests on (a seed, a source, an assumption).
+    pub basis: PlacementBasis,
     pub source: String,
 }
 
@@ -75,6 +79,11 @@ pub struct AdminGraph {
     country: UnitId,
     maps: Vec<MapRecord>,
     reorganisations: Vec<ReorganisationRecord>,
+    /// Map C's first day: from then, a cercle's communes are known only where a source lists
+    /// them complete.
+    map_c_start: NaiveDate,
+    /// What the sources say of map C's cercles as wholes (complete lists, stated counts).
+    listings: HashMap<UnitId, CercleListingRecord>,
     version: String,
 }
 
@@ -89,6 +98,7 @@ impl AdminGraph {
             maps,
             reorganisations,
             people,
+            listings,
             version,
         } = dataset;
         let mut graph = DiGraph::with_capacity(units.len(), containment.len() + lineage.len());
@@ -122,6 +132,7 @@ impl AdminGraph {
                     Relation::Contains(Containment {
                         period: record.period,
                         confidence: record.confidence,
+                        basis: record.basis,
                         source: record.source,
                     }),
                 );
@@ -162,6 +173,12 @@ impl AdminGraph {
             .node_indices()
             .find(|n| graph[*n].level == Level::Country)
             .map_or(UnitId(NodeIndex::new(0)), UnitId);
+        let map_c_start = listings.from;
+        let listings = listings
+            .cercles
+            .into_iter()
+            .filter_map(|l| Some((by_code.get(&l.cercle).copied()?, l)))
+            .collect();
         AdminGraph {
             graph,
             rank,
@@ -172,7 +189,30 @@ impl AdminGraph {
             country,
             maps,
             reorganisations,
+            map_c_start,
+            listings,
             version,
+        }
+    }
+
+    /// What the sources say of a map-C cercle's communes as a whole, if anything.
+    pub fn listing(&self, id: UnitId) -> Option<&CercleListingRecord> {
+        self.listings.get(&id)
+    }
+
+    /// The first day of map C.
+    pub fn map_c_start(&self) -> NaiveDate {
+        self.map_c_start
+    }
+
+    /// Whether the communes of `id` on `date` are known: on maps A and B, seed 001 lists every
+    /// cercle's communes, so a cercle with communes is known; on map C, only a cercle that a
+    /// source lists complete.
+    pub fn communes_known(&self, id: UnitId, date: NaiveDate) -> bool {
+        if date >= self.map_c_start {
+            self.listing(id).is_some_and(|l| l.complete)
+        } else {
+            !self.descendants(id, Level::Commune, date).is_empty()
         }
     }
 
