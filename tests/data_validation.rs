@@ -53,7 +53,8 @@ fn assert_refused(
 fn the_shipped_data_loads_from_the_binary_and_from_the_directory() {
     let embedded = load_dataset(&DataSource::Embedded).unwrap();
     let from_dir = load_dataset(&DataSource::Directory(data_dir())).unwrap();
-    assert_eq!(embedded.units.len(), 1 + 20 + 159 + 703);
+    // The 703 communes of seed 001 and Iréli, created in 2023.
+    assert_eq!(embedded.units.len(), 1 + 20 + 159 + 703 + 1);
     assert_eq!(embedded.version, from_dir.version);
 }
 
@@ -287,15 +288,15 @@ fn a_commune_moved_into_an_unknown_cercle_names_the_cercle_column() {
     let result = load_with("commune_moves.csv", |t| {
         replace_once(
             t,
-            "CM-1102-02,2023-03-13,1103,13",
-            "CM-1102-02,2023-03-13,1199,13",
+            "CM-0101-03,2023-03-13,0107,01",
+            "CM-0101-03,2023-03-13,0199,01",
         )
     });
     assert_refused(
         result,
         "commune_moves.csv",
-        2,
+        4,
         "cercle",
-        "no unit has the code `1199`",
+        "no unit has the code `0199`",
     );
 }
