@@ -728,7 +728,8 @@ unit_object! {
 }
 
 unit_object! {
-/// A commune, the third level (703 in the seeds; Bamako's six have no cercle).
+/// A commune, the third level: the 703 of the seeds, and Iréli, created in 2023 (Bamako's six
+/// have no cercle).
     Commune {
     /// An urban commune (`true`) or a rural one, as seed 001 gives it.
     async fn urban(&self, ctx: &Context<'_>) -> bool {
@@ -736,7 +737,9 @@ unit_object! {
     }
 
     /// The cercle the commune lies in on `asOf` (default: this object's date); null for
-    /// Bamako's communes, and where the cercle is unknown (Salam since 2016).
+    /// Bamako's communes, and where the cercle is unknown (Salam since 2016; Borondougou and
+    /// Korombana, which Mopti's complete 2023 list leaves out). Whether a 2023 placement is
+    /// sourced or assumed: `cercleHistory`.
     async fn cercle(
         &self,
         ctx: &Context<'_>,
