@@ -300,3 +300,76 @@ fn a_commune_moved_into_an_unknown_cercle_names_the_cercle_column() {
         "no unit has the code `0199`",
     );
 }
+
+#[test]
+fn a_sourced_placement_of_an_unknown_commune_is_refused() {
+    let result = load_with("communes_2023_placed.csv", |t| {
+        replace_once(
+            t,
+            "0207,Bancoumana,CM-0204-02",
+            "0207,Bancoumana,CM-0204-99",
+        )
+    });
+    assert_refused(
+        result,
+        "communes_2023_placed.csv",
+        23,
+        "commune",
+        "no commune in force on 2023-03-13 has the code `CM-0204-99`",
+    );
+}
+
+#[test]
+fn two_applied_placements_of_one_commune_are_refused() {
+    // Koréra Koré's Nioro du Sahel row is not applied: its own page's row is.
+    let result = load_with("communes_2023_placed.csv", |t| {
+        replace_once(
+            t,
+            "1101,Koréra Koré,CM-1101-09,name,no",
+            "1101,Koréra Koré,CM-1101-09,name,yes",
+        )
+    });
+    assert_refused(
+        result,
+        "communes_2023_placed.csv",
+        76,
+        "applied",
+        "CM-1101-09 is placed by line 61 already",
+    );
+}
+
+#[test]
+fn a_commune_created_in_2023_without_a_placement_is_refused() {
+    let result = load_with("communes_2023_placed.csv", |t| {
+        replace_once(
+            t,
+            "1907,Iréli,CM-1907-N01,new commune,yes",
+            "1907,Iréli,CM-1907-N01,new commune,no",
+        )
+    });
+    assert_refused(
+        result,
+        "communes_created_2023.csv",
+        2,
+        "code",
+        "begins on map C, but no row of communes_2023_placed.csv places it",
+    );
+}
+
+#[test]
+fn a_cercle_listed_complete_in_one_row_only_is_refused() {
+    let result = load_with("communes_2023_placed.csv", |t| {
+        replace_once(
+            t,
+            "0207,Siby,CM-0204-33,name,yes,medium,yes",
+            "0207,Siby,CM-0204-33,name,yes,medium,no",
+        )
+    });
+    assert_refused(
+        result,
+        "communes_2023_placed.csv",
+        22,
+        "list_complete",
+        "differs from line 21 for the same cercle 0207",
+    );
+}
