@@ -384,13 +384,14 @@ async fn bad_arguments_get_coded_errors() {
             r#"{ cercle(name: "Kati") { region(asOf: "1980-01-01") { name } } }"#,
             "OUT_OF_RANGE",
         ),
+        // A literal that is no date is refused by validation, before execution.
         (
             r#"{ regions(asOf: "2010-1-1") { name } }"#,
-            "BAD_USER_INPUT",
+            "GRAPHQL_VALIDATION_FAILED",
         ),
         (
             r#"{ regions(asOf: "2010-02-30") { name } }"#,
-            "BAD_USER_INPUT",
+            "GRAPHQL_VALIDATION_FAILED",
         ),
         (r#"{ regions { nom } }"#, "GRAPHQL_VALIDATION_FAILED"),
         (r#"{ regions { name "#, "GRAPHQL_PARSE_FAILED"),

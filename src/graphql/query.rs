@@ -5,12 +5,12 @@ use async_graphql::{Context, ErrorExtensions, ID, Object, OutputType, Result, Si
 use chrono::NaiveDate;
 
 use super::date::{Date, resolve_date};
-use super::error::{ApiError, Candidate};
+use super::error::{ApiError, Candidate, or_null};
 use super::history::Reorganisation;
 use super::lists::{
     ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order, paginate,
 };
-use super::node::resolve_global_id;
+use super::node::{Identified, resolve_global_id};
 use super::people::{Group, Language, Religion};
 use super::search::SearchResult;
 use super::units::{
@@ -72,10 +72,7 @@ pub(super) fn lookup(
         return graph
             .find_by_code(code)
             .filter(|id| graph.unit(*id).level == level)
-            .ok_or_else(|| ApiError::NotFound {
-                level: level.name(),
-                query: code.to_owned(),
-            });
+            .ok_or_else(|| not_found(graph, level, code, date));
     }
     let Some(name) = name else {
         return Err(ApiError::BadInput(format!(
@@ -88,14 +85,12 @@ pub(super) fn lookup(
         found.retain(|id| ever_within(graph, *id, within_level, within_name));
     }
     match found.as_slice() {
-        [] => Err(ApiError::NotFound {
-            level: level.name(),
-            query: match within {
-                Some((within_level, within_name)) => {
-                    format!("{name}` in a {} named `{within_name}", within_level.name())
-                }
-                None => name.to_owned(),
-            },
+        [] => Err(match within {
+            Some((within_level, within_name)) => ApiError::not_found(
+                level.name(),
+                format!("{name}` in a {} named `{within_name}", within_level.name()),
+            ),
+            None => not_found(graph, level, name, date),
         }),
         [one] => Ok(*one),
         many => Err(ApiError::Ambiguous {
@@ -111,6 +106,58 @@ pub(super) fn lookup(
                 })
                 .collect(),
         }),
+    }
+}
+
+/// How many names a `NOT_FOUND` suggests.
+const SUGGESTIONS: usize = 3;
+
+/// `NOT_FOUND` for a name or code that no unit of `level` ever had, saying what it is at
+/// another level (Bamako is the District, not a cercle) and suggesting the nearest names of
+/// `level` (Sikaso: Sikasso), as `search` ranks them.
+fn not_found(graph: &AdminGraph, level: Level, query: &str, date: NaiveDate) -> ApiError {
+    let elsewhere: Vec<String> = [Level::Country, Level::Region, Level::Cercle, Level::Commune]
+        .into_iter()
+        .filter(|other| *other != level)
+        .filter_map(|other| {
+            let found = graph.find_by_name(query, other);
+            let first = *found.first()?;
+            let record = graph.unit(first);
+            let what = match record.region_kind {
+                Some(crate::dataset::RegionKind::District) => "the District".to_owned(),
+                _ => format!("a {}", other.name()),
+            };
+            let ask = match other {
+                Level::Country => "country".to_owned(),
+                Level::Region => format!("region(name: \"{}\")", record.name),
+                Level::Cercle => format!("cercle(name: \"{}\")", record.name),
+                Level::Commune => format!("commune(name: \"{}\")", record.name),
+            };
+            Some(format!("`{}` is {what}: ask `{ask}`", record.name))
+        })
+        .collect();
+    let hint = if elsewhere.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", elsewhere.join("; "))
+    };
+    let suggestions = graph
+        .search(query, &[level], None, SUGGESTIONS)
+        .into_iter()
+        .filter_map(|hit| match hit.found {
+            crate::model::Found::Unit(id) => Some(Candidate {
+                code: graph.unit(id).code.clone(),
+                name: graph.unit(id).name.clone(),
+                within: graph.describe_location(id, date),
+            }),
+            crate::model::Found::Group(_) => None,
+        })
+        .collect();
+    ApiError::NotFound {
+        level: level.name(),
+        query: query.to_owned(),
+        hint,
+        suggestions,
     }
 }
 
@@ -199,6 +246,35 @@ fn unit_connection<T: OutputType>(
     )
 }
 
+/// The object a global ID names, on `as_of`, else the id's date, else today.
+fn find_node(ctx: &Context<'_>, id: &ID, as_of: Option<Date>) -> Result<Node> {
+    let graph = graph(ctx);
+    let found = resolve_global_id(graph, id).map_err(|e| e.extend())?;
+    let date = |own: Option<NaiveDate>| match own {
+        Some(own) if as_of.is_none() => Ok(own),
+        _ => root_date(ctx, as_of),
+    };
+    Ok(match found {
+        Identified::Unit(unit, own) => Node::new(
+            graph,
+            UnitAt {
+                id: unit,
+                as_of: date(own)?,
+            },
+        ),
+        Identified::Group(group, own) => Node::Group(Group {
+            id: group,
+            as_of: date(own)?,
+        }),
+        Identified::Language(index) => Node::Language(Language {
+            record: graph.languages()[index].clone(),
+        }),
+        Identified::Religion(index) => Node::Religion(Religion {
+            record: graph.religions()[index].clone(),
+        }),
+    })
+}
+
 /// The most hits `search` returns.
 const MAX_SEARCH_HITS: i32 = 100;
 
@@ -226,11 +302,16 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+        #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "The order (default: regions by number).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Region>> {
         let date = root_date(ctx, as_of)?;
         let graph = graph(ctx);
-        Ok(graph
-            .in_force(Level::Region, date)
+        let mut ids = graph.in_force(Level::Region, date);
+        if filter.is_some() || order_by.is_some() {
+            ids = filter_and_order(graph, ids, filter.as_ref(), order_by.as_ref(), date)?;
+        }
+        Ok(ids
             .into_iter()
             .map(|id| Region::from(UnitAt { id, as_of: date }))
             .collect())
@@ -247,7 +328,7 @@ impl QueryRoot {
         >,
         #[graphql(desc = "A code of any system (see `codes`).")] code: Option<String>,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Region>> {
+    ) -> Option<Region> {
         let at = find_one(
             ctx,
             Level::Region,
@@ -255,8 +336,8 @@ impl QueryRoot {
             code.as_deref(),
             None,
             as_of,
-        )?;
-        Ok(Some(Region::from(at)))
+        );
+        or_null(ctx, at.map(|at| Some(Region::from(at))))
     }
 
     /// One cercle, by name (case and accents ignored; aliases too) or by a code of any system
@@ -274,7 +355,7 @@ impl QueryRoot {
             String,
         >,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Cercle>> {
+    ) -> Option<Cercle> {
         let at = find_one(
             ctx,
             Level::Cercle,
@@ -282,8 +363,8 @@ impl QueryRoot {
             code.as_deref(),
             region.as_deref().map(|w| (Level::Region, w)),
             as_of,
-        )?;
-        Ok(Some(Cercle::from(at)))
+        );
+        or_null(ctx, at.map(|at| Some(Cercle::from(at))))
     }
 
     /// One commune, by name (case and accents ignored; aliases too) or by its code, whatever
@@ -302,7 +383,7 @@ impl QueryRoot {
             String,
         >,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Commune>> {
+    ) -> Option<Commune> {
         let at = find_one(
             ctx,
             Level::Commune,
@@ -310,8 +391,8 @@ impl QueryRoot {
             code.as_deref(),
             cercle.as_deref().map(|w| (Level::Cercle, w)),
             as_of,
-        )?;
-        Ok(Some(Commune::from(at)))
+        );
+        or_null(ctx, at.map(|at| Some(Commune::from(at))))
     }
 
     /// Any unit by a code of any system (primary codes first), whatever the date.
@@ -320,17 +401,15 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "A code of any system (see `codes`).")] code: String,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<AdminUnit>> {
-        let date = root_date(ctx, as_of)?;
+    ) -> Option<AdminUnit> {
         let graph = graph(ctx);
-        let id = graph.find_by_code(&code).ok_or_else(|| {
-            ApiError::NotFound {
-                level: "unit",
-                query: code.clone(),
-            }
-            .extend()
-        })?;
-        Ok(Some(AdminUnit::new(graph, UnitAt { id, as_of: date })))
+        let unit = root_date(ctx, as_of).and_then(|date| {
+            let id = graph
+                .find_by_code(&code)
+                .ok_or_else(|| ApiError::not_found("unit", code.as_str()).extend())?;
+            Ok(Some(AdminUnit::new(graph, UnitAt { id, as_of: date })))
+        });
+        or_null(ctx, unit)
     }
 
     /// Units found by what people type: case, accents, apostrophes, hyphens and spaces are
@@ -464,45 +543,39 @@ impl QueryRoot {
         unit_connection(ctx, &levels, filter, order_by, date, page, AdminUnit::new)
     }
 
-    /// The object with this global ID (Relay), seen on `asOf` (default: today).
+    /// The object with this global ID (Relay): exactly the object the id came from, seen on
+    /// the id's date (ids made before dates were added: today). `asOf` sees it on another
+    /// date. Null, with a `NOT_FOUND` error, for an id that names nothing.
     async fn node(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID, from an object's `id`.")] id: ID,
-        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Node>> {
-        let date = root_date(ctx, as_of)?;
-        let graph = graph(ctx);
-        let unit = resolve_global_id(graph, &id).map_err(|e| e.extend())?;
-        Ok(Some(Node::new(
-            graph,
-            UnitAt {
-                id: unit,
-                as_of: date,
-            },
-        )))
+        #[graphql(desc = "The date to answer for (default: the id's own date, else today).")]
+        as_of: Option<Date>,
+    ) -> Option<Node> {
+        or_null(ctx, find_node(ctx, &id, as_of).map(Some))
     }
 
-    /// The objects with these global IDs, in the same order (Relay); null, with an error,
-    /// for an ID that names nothing.
+    /// The objects with these global IDs, in the same order (Relay), each as `node(id:)`
+    /// finds it: null, with an error at its index (`["nodes", 1]`), for an id that names
+    /// nothing.
     async fn nodes(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global IDs, from objects' `id`.")] ids: Vec<ID>,
-        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Vec<Option<Node>>> {
-        let date = root_date(ctx, as_of)?;
-        let graph = graph(ctx);
+        #[graphql(desc = "The date to answer for (default: each id's own date, else today).")]
+        as_of: Option<Date>,
+    ) -> Vec<Option<Node>> {
         ids.iter()
-            .map(|id| {
-                let unit = resolve_global_id(graph, id).map_err(|e| e.extend())?;
-                Ok(Some(Node::new(
-                    graph,
-                    UnitAt {
-                        id: unit,
-                        as_of: date,
-                    },
-                )))
+            .enumerate()
+            .map(|(index, id)| {
+                find_node(ctx, id, as_of)
+                    .map_err(|error| {
+                        let mut error = ctx.set_error_path(error.into_server_error(ctx.item.pos));
+                        error.path.push(async_graphql::PathSegment::Index(index));
+                        ctx.add_error(error);
+                    })
+                    .ok()
             })
             .collect()
     }
@@ -528,16 +601,14 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "A name or another name of the group.")] name: String,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Group>> {
-        let date = root_date(ctx, as_of)?;
-        let id = graph(ctx).find_group(&name).ok_or_else(|| {
-            ApiError::NotFound {
-                level: "group",
-                query: name.clone(),
-            }
-            .extend()
-        })?;
-        Ok(Some(Group { id, as_of: date }))
+    ) -> Option<Group> {
+        let group = root_date(ctx, as_of).and_then(|date| {
+            let id = graph(ctx)
+                .find_group(&name)
+                .ok_or_else(|| ApiError::not_found("group", name.as_str()).extend())?;
+            Ok(Some(Group { id, as_of: date }))
+        });
+        or_null(ctx, group)
     }
 
     /// Mali's languages as seed 002 gives them: French (official), the main languages and
