@@ -291,6 +291,20 @@ async fn a_complete_list_is_the_cercles_communes_and_leaves_the_others_out() {
         d["commune"]["cercleHistory"][1],
         json!({"cercle": {"name": "Kayes"}, "basis": "ASSUMED_UNCHANGED", "confidence": "LOW"})
     );
+    // Kobri: the transitional Kita list is not followed, and says so on the assumption.
+    let d = data(
+        &api,
+        r#"{ commune(name: "Kobri") { cercleHistory { cercle { name } basis confidence note } } }"#,
+    )
+    .await;
+    let period = &d["commune"]["cercleHistory"][1];
+    assert_eq!(period["basis"], "ASSUMED_UNCHANGED");
+    assert!(
+        period["note"]
+            .as_str()
+            .unwrap()
+            .contains("not applied: the file marks it doubtful")
+    );
 }
 
 /// Where two sources disagree both stay visible, and the data says which the API follows.
@@ -324,9 +338,16 @@ async fn molobala_follows_both_sources_and_shows_the_stated_count() {
         .find(|r| r["source_name"] == "Kolonigué")
         .unwrap();
     assert!(kolonigue["note"].contains("sources disagree"));
-    // Koréra Koré: the Nioro list keeps it, its own page moves it; the API follows the page.
-    let d = data(&api, r#"{ commune(name: "Koréra Koré") { cercle { name } } cercle(name: "Koutiala") { statedCommunes { stated placed } } }"#).await;
+    // Koréra Koré: the Nioro list keeps it, its own page moves it; the API follows the page, and
+    // the list it does not follow stays visible on the placement.
+    let d = data(&api, r#"{ commune(name: "Koréra Koré") { cercle { name } cercleHistory { basis note } } cercle(name: "Koutiala") { statedCommunes { stated placed } } }"#).await;
     assert_eq!(d["commune"]["cercle"]["name"], "Troungoumbé");
+    let note = d["commune"]["cercleHistory"][1]["note"].as_str().unwrap();
+    assert!(note.contains("sources disagree"), "{note}");
+    assert!(
+        note.contains("maliculture.fr/story/3488-quelle-est-lhistoire-du-cercle-de-nioro-du-sahel places it in Nioro du Sahel (1101), not followed"),
+        "{note}"
+    );
     assert_eq!(
         d["cercle"]["statedCommunes"],
         json!({"stated": 12, "placed": 16})

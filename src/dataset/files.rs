@@ -164,6 +164,7 @@ pub(super) fn read_regions(
             confidence: Confidence::High,
             basis: PlacementBasis::Seed,
             source: "data/regions.csv".to_owned(),
+            note: None,
             origin: row.origin(),
         });
         units.push(UnitRecord {
@@ -255,6 +256,7 @@ pub(super) fn read_cercle_regions(table: &Table) -> Result<Vec<ContainmentRecord
                 confidence: row.confidence("confidence")?,
                 basis: PlacementBasis::Reference,
                 source: row.required("source")?,
+                note: None,
                 origin: row.origin(),
             })
         })
@@ -281,6 +283,7 @@ pub(super) fn read_communes(
             confidence: Confidence::High,
             basis: PlacementBasis::Seed,
             source: "seed 001".to_owned(),
+            note: None,
             origin: row.origin(),
         });
         units.push(UnitRecord {
@@ -385,6 +388,7 @@ pub(super) fn apply_commune_moves(
                 confidence: m.confidence,
                 basis: PlacementBasis::Reference,
                 source: format!("data/commune_moves.csv: {}", m.basis),
+                note: None,
                 origin: m.origin.clone(),
             });
         }

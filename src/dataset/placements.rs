@@ -35,6 +35,8 @@ pub(super) struct SourcedPlacement {
     pub list_complete: bool,
     pub evidence: String,
     pub source_url: String,
+    /// The basis of a hand match, a disagreement, why the row is not applied.
+    pub note: Option<String>,
     pub origin: Origin,
 }
 
@@ -55,6 +57,7 @@ pub(super) fn read_sourced_placements(
                 list_complete: row.one_of("list_complete", &YES_NO)?,
                 evidence: row.required("evidence")?,
                 source_url: row.required("source_url")?,
+                note: row.optional("note"),
                 origin: row.origin(),
             })
         })
@@ -154,6 +157,8 @@ pub(super) fn read_listings(
 struct MapCSources<'a> {
     sourced: HashMap<&'a str, &'a SourcedPlacement>,
     seats: HashMap<&'a str, &'a CommuneMove>,
+    /// The rows the API does not follow, by commune.
+    not_followed: HashMap<&'a str, Vec<&'a SourcedPlacement>>,
     /// The communes an applied row places in each cercle.
     listed: HashMap<&'a str, HashSet<&'a str>>,
 }
@@ -202,9 +207,17 @@ impl<'a> MapCSources<'a> {
                 ));
             }
         }
+        let mut not_followed: HashMap<&str, Vec<&SourcedPlacement>> = HashMap::new();
+        for row in placed.iter().filter(|row| !row.applied) {
+            not_followed
+                .entry(row.commune.as_str())
+                .or_default()
+                .push(row);
+        }
         Ok(MapCSources {
             sourced,
             seats: by_seat,
+            not_followed,
             listed,
         })
     }
@@ -268,6 +281,7 @@ pub(super) fn place_on_map_c(
                     "{} of {} (via reference/communes_2023_sourced.csv, written \"{}\")",
                     row.evidence, row.source_url, row.source_name
                 ),
+                note: row.note.clone(),
                 origin: row.origin.clone(),
             }
         } else if let Some(seat) = sources.seats.get(code) {
@@ -283,6 +297,7 @@ pub(super) fn place_on_map_c(
                 confidence: seat.confidence,
                 basis: PlacementBasis::SeatOfNewCercle,
                 source: format!("data/commune_moves.csv: {}", seat.basis),
+                note: None,
                 origin: seat.origin.clone(),
             }
         } else if let Some(before) = before.as_deref() {
@@ -301,11 +316,34 @@ pub(super) fn place_on_map_c(
         if let Some(before) = before {
             before.period.until = Some(start);
         }
+        // Rows not followed stay visible on the placement the API does follow.
+        let note = placement
+            .note
+            .iter()
+            .cloned()
+            .chain(
+                sources
+                    .not_followed
+                    .get(code)
+                    .into_iter()
+                    .flatten()
+                    .map(|row| {
+                        let cercle = inputs.cercles.get(&row.cercle).map_or("?", String::as_str);
+                        format!(
+                            "{} places it in {cercle} ({}), not followed: {}",
+                            row.source_url,
+                            row.cercle,
+                            row.note.as_deref().unwrap_or("no reason given")
+                        )
+                    }),
+            )
+            .collect::<Vec<_>>();
         added.push(ContainmentRecord {
             period: Period {
                 from: Some(start),
                 until,
             },
+            note: (!note.is_empty()).then(|| note.join("; ")),
             ..placement
         });
     }
@@ -350,6 +388,7 @@ fn assumed(
         confidence: Confidence::Low,
         basis,
         source,
+        note: None,
         origin: before.origin.clone(),
     };
     if !excluded {

@@ -172,6 +172,8 @@ pub struct ContainmentRecord {
     pub confidence: Confidence,
     pub basis: PlacementBasis,
     pub source: String,
+    /// What else the sources say of the placement: a hand match, a source that disagrees.
+    pub note: Option<String>,
     pub origin: Origin,
 }
 

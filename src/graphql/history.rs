@@ -178,6 +178,8 @@ pub struct RegionPeriod {
     pub basis: super::placement::PlacementBasis,
     /// Where that placement comes from.
     pub source: String,
+    /// What else the sources say of that placement (a source that disagrees).
+    pub note: Option<String>,
 }
 
 /// A unit of another date that holds (part of) a unit's territory.

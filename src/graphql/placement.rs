@@ -49,6 +49,9 @@ pub struct CerclePeriod {
     pub basis: PlacementBasis,
     /// Where it comes from: the seed, the reference file, or the page that lists the commune.
     pub source: String,
+    /// What else the sources say: how the page's name was matched to ours, a source that
+    /// disagrees and is not followed (Koréra Koré: Nioro du Sahel's list against its own page).
+    pub note: Option<String>,
 }
 
 /// The cercles a commune lay in over time, as schema objects.
@@ -68,6 +71,7 @@ pub fn cercle_history(graph: &AdminGraph, id: UnitId) -> Vec<CerclePeriod> {
             confidence: period.confidence.into(),
             basis: period.basis.into(),
             source: period.source,
+            note: period.note,
         })
         .collect()
 }

@@ -722,6 +722,7 @@ fn region_history(ctx: &Context<'_>, id: UnitId) -> Vec<RegionPeriod> {
             confidence: period.confidence.into(),
             basis: period.basis.into(),
             source: period.source,
+            note: period.note,
         })
         .collect()
 }

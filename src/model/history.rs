@@ -20,6 +20,8 @@ pub struct RegionPeriod {
     pub basis: PlacementBasis,
     /// Where that placement comes from.
     pub source: String,
+    /// What else the sources say of that placement.
+    pub note: Option<String>,
 }
 
 /// A period during which a commune lay in one cercle, or directly in a region with its cercle
@@ -35,6 +37,7 @@ pub struct CerclePeriod {
     pub confidence: Confidence,
     pub basis: PlacementBasis,
     pub source: String,
+    pub note: Option<String>,
 }
 
 /// The weakest placement on the way from a unit up to one of its ancestors.
@@ -42,6 +45,7 @@ struct Placement<'a> {
     confidence: Confidence,
     basis: PlacementBasis,
     source: &'a str,
+    note: Option<&'a str>,
 }
 
 /// Which way a lineage walk goes in time.
@@ -131,6 +135,7 @@ impl AdminGraph {
                     confidence: link.confidence,
                     basis: link.basis,
                     source: &link.source,
+                    note: link.note.as_deref(),
                 });
             }
             current = parent;
@@ -161,6 +166,7 @@ impl AdminGraph {
                     confidence: link.confidence,
                     basis: link.basis,
                     source: link.source.clone(),
+                    note: link.note.clone(),
                 }),
             }
         }
@@ -193,11 +199,11 @@ impl AdminGraph {
             let Some(region) = self.ancestor(id, Level::Region, *from) else {
                 continue;
             };
-            let (confidence, basis, source) = match self.weakest_placement(id, Level::Region, *from)
-            {
-                Some(p) => (p.confidence, p.basis, p.source),
-                None => (Confidence::High, PlacementBasis::Seed, ""),
-            };
+            let (confidence, basis, source, note) =
+                match self.weakest_placement(id, Level::Region, *from) {
+                    Some(p) => (p.confidence, p.basis, p.source, p.note),
+                    None => (Confidence::High, PlacementBasis::Seed, "", None),
+                };
             let until = starts.get(i + 1).copied().or(validity.until);
             match history.last_mut() {
                 Some(last)
@@ -217,6 +223,7 @@ impl AdminGraph {
                     confidence,
                     basis,
                     source: source.to_owned(),
+                    note: note.map(str::to_owned),
                 }),
             }
         }

@@ -40,6 +40,8 @@ pub struct Containment {
     /// What the placement rests on (a seed, a source, an assumption).
     pub basis: PlacementBasis,
     pub source: String,
+    /// What else the sources say: a hand match, a source that disagrees and is not followed.
+    pub note: Option<String>,
 }
 
 /// The edge's target received territory from its source on `date`.
@@ -134,6 +136,7 @@ impl AdminGraph {
                         confidence: record.confidence,
                         basis: record.basis,
                         source: record.source,
+                        note: record.note,
                     }),
                 );
             }
