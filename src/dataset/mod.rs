@@ -200,6 +200,11 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         &placed,
         map_c_start,
     )?;
+    let districts: std::collections::HashSet<String> = regions
+        .iter()
+        .filter(|r| r.region_kind == Some(RegionKind::District))
+        .map(|r| r.code.clone())
+        .collect();
     let cercle_names: std::collections::HashMap<String, String> = cercles
         .iter()
         .map(|c| (c.code.clone(), c.name.clone()))
@@ -210,6 +215,7 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
             start: map_c_start,
             communes: &communes,
             cercles: &cercle_names,
+            districts: &districts,
             cercle_regions: &containment,
             placed: &placed,
             seats: &seats,

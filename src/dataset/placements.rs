@@ -7,6 +7,8 @@
 //! 3. else where it lay on map B, as an assumption (low); but where a source lists that cercle's
 //!    2023 communes complete without it, the cercle cannot be its cercle: it lies in the
 //!    cercle's region, its cercle unknown (low).
+//!
+//! Bamako District's six communes keep seed 001's placement: the district has no cercles.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -230,6 +232,10 @@ pub(super) struct MapCInputs<'a> {
     pub communes: &'a [UnitRecord],
     /// The cercles, by code, for names and to tell a cercle from a region.
     pub cercles: &'a HashMap<String, String>,
+    /// The codes of the districts (Bamako): their communes lie in no cercle on any map, and the
+    /// 2023 laws did not touch them (only some villages of Mandé joined), so they keep seed
+    /// 001's placement.
+    pub districts: &'a HashSet<String>,
     /// The cercles' regions over time (`cercle_regions.csv`).
     pub cercle_regions: &'a [ContainmentRecord],
     pub placed: &'a [SourcedPlacement],
@@ -266,6 +272,14 @@ pub(super) fn place_on_map_c(
         let before = containment
             .iter_mut()
             .find(|c| c.child == commune.code && c.period.contains(day_before));
+        if before
+            .as_ref()
+            .is_some_and(|b| inputs.districts.contains(&b.parent))
+            && !sources.sourced.contains_key(code)
+            && !sources.seats.contains_key(code)
+        {
+            continue;
+        }
         let until = before
             .as_ref()
             .map_or(commune.validity.until, |b| b.period.until);
