@@ -38,6 +38,7 @@ data_files!(
     "cercle_stated_communes.csv",
     "lineage.csv",
     "maps.csv",
+    "stated_counts.csv",
     "reorganisations.csv",
     "groups.csv",
     "group_shares.csv",
@@ -147,7 +148,7 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         "communes.csv",
         &["code", "name", "parent", "urban", "valid_from"],
     )?)?;
-    let maps = files::read_maps(&table(
+    let mut maps = files::read_maps(&table(
         "maps.csv",
         &[
             "map",
@@ -160,6 +161,11 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
             "stated_by",
         ],
     )?)?;
+    let stated_counts = files::read_stated_counts(&table(
+        "stated_counts.csv",
+        &["map", "from", "source", "confidence"],
+    )?)?;
+    files::attach_stated_counts(&mut maps, stated_counts)?;
     // Today's map (the open-ended one) is map C: the sourced placements hold from its first day.
     let map_c_start = maps
         .iter()

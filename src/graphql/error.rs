@@ -46,6 +46,11 @@ pub enum ApiError {
     /// `INVALID_CURSOR`: a pagination cursor this API did not give.
     #[error("`{0}` is not a cursor of this list: use the `cursor` of an edge")]
     InvalidCursor(String),
+    /// `INVALID_CURSOR`: a cursor of another list (another filter, order or date).
+    #[error(
+        "`{0}` is a cursor of another list (another filter, order or date): page on with this list's own cursors"
+    )]
+    ForeignCursor(String),
 }
 
 /// A unit among several that answer to one name.
@@ -64,7 +69,7 @@ impl ApiError {
             ApiError::Ambiguous { .. } => "AMBIGUOUS",
             ApiError::OutOfRange { .. } => "OUT_OF_RANGE",
             ApiError::BadInput(_) => "BAD_USER_INPUT",
-            ApiError::InvalidCursor(_) => "INVALID_CURSOR",
+            ApiError::InvalidCursor(_) | ApiError::ForeignCursor(_) => "INVALID_CURSOR",
         }
     }
 }

@@ -8,7 +8,8 @@ use super::date::{Date, resolve_date};
 use super::error::{ApiError, Candidate, or_null};
 use super::history::Reorganisation;
 use super::lists::{
-    ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order, paginate,
+    ListBinding, ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order,
+    paginate,
 };
 use super::node::{Identified, resolve_global_id};
 use super::people::{Group, Language, Religion};
@@ -191,6 +192,9 @@ impl From<UnitCounts> for MapCounts {
 /// periods: 701 communes before 2001-06-07, 703 after.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct AdministrativeMap {
+    /// A key unique to the map's period, its name and first day ("A:1996-11-04",
+    /// "A:2001-06-07", "B:2016-01-19", "C:2023-03-13"): map A has two periods, both named "A".
+    pub key: String,
     /// "A", "B" or "C".
     pub name: String,
     /// The first day of the period.
@@ -204,6 +208,53 @@ pub struct AdministrativeMap {
     pub stated_counts: MapCounts,
     /// Who states `statedCounts`.
     pub stated_by: String,
+    /// Every source's statement of the map's counts, which disagree (map C: 156 or 159
+    /// cercles, 466, 474 or 481 arrondissements, 807, 815 or 819 communes), each with its
+    /// source and confidence. `statedCounts` gives one of them.
+    pub stated_counts_by_source: Vec<StatedCounts>,
+}
+
+/// The counts of a map as one source states them; null where the source gives none.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct StatedCounts {
+    /// Who states them, and when.
+    pub source: String,
+    /// The source's words, where we have them.
+    pub stated: Option<String>,
+    /// Regions (the Bamako District not included).
+    pub regions: Option<i32>,
+    /// Capital districts.
+    pub districts: Option<i32>,
+    /// Cercles.
+    pub cercles: Option<i32>,
+    /// Arrondissements (seed 000 calls them "districts").
+    pub arrondissements: Option<i32>,
+    /// Communes.
+    pub communes: Option<i32>,
+    /// Urban communes.
+    pub urban_communes: Option<i32>,
+    /// Villages, fractions and quartiers.
+    pub villages: Option<i32>,
+    /// How far the statement can be trusted.
+    pub confidence: super::units::Confidence,
+}
+
+impl From<&crate::dataset::StatedCountRecord> for StatedCounts {
+    fn from(r: &crate::dataset::StatedCountRecord) -> StatedCounts {
+        let int = |n: Option<u32>| n.map(|n| i32::try_from(n).unwrap_or(i32::MAX));
+        StatedCounts {
+            source: r.source.clone(),
+            stated: r.stated.clone(),
+            regions: int(r.regions),
+            districts: int(r.districts),
+            cercles: int(r.cercles),
+            arrondissements: int(r.arrondissements),
+            communes: int(r.communes),
+            urban_communes: int(r.urban_communes),
+            villages: int(r.villages),
+            confidence: r.confidence.into(),
+        }
+    }
 }
 
 /// Finds one unit by `name` (within a unit named `within`) or `code` for a root lookup, seen on
@@ -238,11 +289,13 @@ fn unit_connection<T: OutputType>(
         .flat_map(|level| graph.in_force(*level, date))
         .collect();
     let ids = filter_and_order(graph, ids, filter.as_ref(), order_by.as_ref(), date)?;
+    let list = ListBinding::of(levels, filter.as_ref(), order_by.as_ref(), date);
     paginate(
         ids.into_iter()
             .map(|id| make(graph, UnitAt { id, as_of: date }))
             .collect(),
         page,
+        list,
     )
 }
 
@@ -629,12 +682,14 @@ impl QueryRoot {
             .maps()
             .iter()
             .map(|m| AdministrativeMap {
+                key: format!("{}:{}", m.name, m.period.from.map_or(data_start(), Date).0),
                 name: m.name.clone(),
                 from: m.period.from.map_or(data_start(), Date),
                 until: m.period.until.map(Date),
                 counts: m.counts.into(),
                 stated_counts: m.stated.into(),
                 stated_by: m.stated_by.clone(),
+                stated_counts_by_source: m.stated_by_sources.iter().map(Into::into).collect(),
             })
             .collect()
     }
