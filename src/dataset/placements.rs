@@ -232,9 +232,9 @@ pub(super) struct MapCInputs<'a> {
     pub communes: &'a [UnitRecord],
     /// The cercles, by code, for names and to tell a cercle from a region.
     pub cercles: &'a HashMap<String, String>,
-    /// The codes of the districts (Bamako): their communes lie in no cercle on any map, and the
-    /// 2023 laws did not touch them (only some villages of Mandé joined), so they keep seed
-    /// 001's placement.
+    /// The codes of the districts (Bamako): the district has no cercles on any map and no
+    /// source changes its six communes in 2023 (some villages of Mandé joined it: a lineage
+    /// link), so they keep seed 001's placement rather than becoming assumptions.
     pub districts: &'a HashSet<String>,
     /// The cercles' regions over time (`cercle_regions.csv`).
     pub cercle_regions: &'a [ContainmentRecord],
@@ -272,6 +272,7 @@ pub(super) fn place_on_map_c(
         let before = containment
             .iter_mut()
             .find(|c| c.child == commune.code && c.period.contains(day_before));
+        // A commune of the district keeps its record, unsplit, unless a source moves it.
         if before
             .as_ref()
             .is_some_and(|b| inputs.districts.contains(&b.parent))
