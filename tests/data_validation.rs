@@ -373,3 +373,17 @@ fn a_cercle_listed_complete_in_one_row_only_is_refused() {
         "differs from line 21 for the same cercle 0207",
     );
 }
+
+#[test]
+fn a_stated_count_for_a_commune_is_refused() {
+    let result = load_with("stated_communes_2023.csv", |t| {
+        replace_once(t, "0207,4,", "CM-0204-02,4,")
+    });
+    assert_refused(
+        result,
+        "stated_communes_2023.csv",
+        3,
+        "unit",
+        "Bancoumana is not a cercle (or, for a count, a region) in force on 2023-03-13",
+    );
+}

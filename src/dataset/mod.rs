@@ -35,7 +35,7 @@ data_files!(
     "commune_moves.csv",
     "communes_created_2023.csv",
     "communes_2023_placed.csv",
-    "cercle_stated_communes.csv",
+    "stated_communes_2023.csv",
     "lineage.csv",
     "maps.csv",
     "stated_counts.csv",
@@ -200,8 +200,8 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
     )?)?;
     let listings = placements::read_listings(
         &table(
-            "cercle_stated_communes.csv",
-            &["cercle", "stated_communes", "stated_by"],
+            "stated_communes_2023.csv",
+            &["unit", "stated_communes", "stated_by"],
         )?,
         &placed,
         map_c_start,

@@ -1,6 +1,6 @@
 //! Map C commune by commune. Reads our match of `reference/communes_2023_sourced.csv`
 //! (`communes_2023_placed.csv`), the communes created in 2023 (`communes_created_2023.csv`) and
-//! the commune counts sources state for 2023 cercles (`cercle_stated_communes.csv`), then
+//! the commune counts sources state for 2023 cercles (`stated_communes_2023.csv`), then
 //! places every commune on map C in the order `DECISIONS.md` sets:
 //! 1. where a public page places it (an applied row of `communes_2023_placed.csv`);
 //! 2. else, as the seat of a cercle carved out of its old cercle (`commune_moves.csv`);
@@ -17,8 +17,8 @@ use chrono::NaiveDate;
 use super::DatasetError;
 use super::files::CommuneMove;
 use super::records::{
-    CercleListingRecord, Code, CodeSystem, Confidence, ContainmentRecord, Level, MapCListings,
-    Origin, Period, PlacementBasis, UnitRecord,
+    Code, CodeSystem, Confidence, ContainmentRecord, Level, ListingRecord, MapCListings, Origin,
+    Period, PlacementBasis, UnitRecord,
 };
 use super::table::Table;
 
@@ -105,19 +105,20 @@ pub(super) fn read_created_communes(table: &Table) -> Result<Vec<UnitRecord>, Da
         .collect()
 }
 
-/// What is known of each 2023 cercle's communes as a whole: complete lists (from the rows of
-/// `placed`, which must agree within a cercle) and stated counts.
+/// What is known of each map-C cercle's (or region's) communes as a whole: complete lists
+/// (from the rows of `placed`, which must agree within a cercle) and stated counts.
 pub(super) fn read_listings(
     stated: &Table,
     placed: &[SourcedPlacement],
     from: NaiveDate,
 ) -> Result<MapCListings, DatasetError> {
-    let mut cercles: BTreeMap<String, CercleListingRecord> = BTreeMap::new();
-    let blank = |cercle: &str| CercleListingRecord {
-        cercle: cercle.to_owned(),
+    let mut units: BTreeMap<String, ListingRecord> = BTreeMap::new();
+    let blank = |unit: &str, origin: &Origin| ListingRecord {
+        unit: unit.to_owned(),
         complete: false,
         stated_communes: None,
         stated_by: None,
+        origin: origin.clone(),
     };
     let mut first_row: HashMap<&str, &SourcedPlacement> = HashMap::new();
     for row in placed {
@@ -133,25 +134,25 @@ pub(super) fn read_listings(
                 ),
             ));
         }
-        cercles
+        units
             .entry(row.cercle.clone())
-            .or_insert_with(|| blank(&row.cercle))
+            .or_insert_with(|| blank(&row.cercle, &row.origin))
             .complete = row.list_complete;
     }
     for row in stated.rows() {
-        let cercle = row.required("cercle")?;
-        let listing = cercles
-            .entry(cercle.clone())
-            .or_insert_with(|| blank(&cercle));
+        let unit = row.required("unit")?;
+        let listing = units
+            .entry(unit.clone())
+            .or_insert_with(|| blank(&unit, &row.origin()));
         if listing.stated_communes.is_some() {
-            return Err(row.error("cercle", format!("{cercle} is listed twice")));
+            return Err(row.error("unit", format!("{unit} is listed twice")));
         }
         listing.stated_communes = Some(row.number("stated_communes")?);
         listing.stated_by = Some(row.required("stated_by")?);
     }
     Ok(MapCListings {
         from,
-        cercles: cercles.into_values().collect(),
+        units: units.into_values().collect(),
     })
 }
 
@@ -254,10 +255,10 @@ pub(super) fn place_on_map_c(
     let sources = MapCSources::gather(inputs.placed, inputs.seats, start)?;
     let complete: HashSet<&str> = inputs
         .listings
-        .cercles
+        .units
         .iter()
         .filter(|l| l.complete)
-        .map(|l| l.cercle.as_str())
+        .map(|l| l.unit.as_str())
         .collect();
     let day_before = start.pred_opt().unwrap_or(start);
     let mut known: HashSet<&str> = HashSet::new();

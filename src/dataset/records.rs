@@ -177,29 +177,31 @@ pub struct ContainmentRecord {
     pub origin: Origin,
 }
 
-/// What the sources say of a 2023 cercle's communes as a whole: whether one lists them
-/// complete, and how many one says it has.
+/// What the sources say of a map-C cercle's or region's communes as a whole: whether one lists
+/// them complete (cercles), and how many one says it has.
 #[derive(Debug, Clone)]
-pub struct CercleListingRecord {
-    /// The cercle's code.
-    pub cercle: String,
+pub struct ListingRecord {
+    /// The unit's code: a cercle, or a region.
+    pub unit: String,
     /// A source lists every commune of the cercle (`list_complete` in
     /// `data/communes_2023_placed.csv`).
     pub complete: bool,
-    /// The number of communes a source states (`data/cercle_stated_communes.csv`).
+    /// The number of communes a source states (`data/stated_communes_2023.csv`).
     pub stated_communes: Option<usize>,
     /// Who states it.
     pub stated_by: Option<String>,
+    /// The first row that names the unit.
+    pub origin: Origin,
 }
 
-/// The sourced picture of map C: from when it holds, and what is known of each cercle's
-/// communes.
+/// The sourced picture of map C: from when it holds, and what is known of each cercle's and
+/// region's communes as a whole.
 #[derive(Debug, Clone)]
 pub struct MapCListings {
     /// The first day of map C: the sourced placements hold from then.
     pub from: NaiveDate,
-    /// The cercles a source says anything about as a whole, by code.
-    pub cercles: Vec<CercleListingRecord>,
+    /// The units a source says anything about as a whole, by code.
+    pub units: Vec<ListingRecord>,
 }
 
 /// How a unit's territory went to another unit of the same level.

@@ -21,6 +21,7 @@ pub(super) fn validate(dataset: &Dataset, moves: &[CommuneMove]) -> Result<(), D
     check_containment(dataset, &units, &dates)?;
     check_moves(dataset, &units, moves)?;
     check_regions_of_unknown_cercles(dataset, &units)?;
+    check_listings(dataset, &units)?;
     check_maps(dataset)?;
     check_lineage(dataset, &units)?;
     check_reorganisations(dataset, &units)?;
@@ -312,6 +313,47 @@ fn check_regions_of_unknown_cercles(
                     ),
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// What a source says of a unit's communes as a whole is about a cercle or region in force on
+/// map C; only a cercle's list can be complete.
+fn check_listings(
+    dataset: &Dataset,
+    units: &HashMap<&str, &UnitRecord>,
+) -> Result<(), DatasetError> {
+    let from = dataset.listings.from;
+    for listing in &dataset.listings.units {
+        let field = if listing.origin.file == "communes_2023_placed.csv" {
+            "cercle"
+        } else {
+            "unit"
+        };
+        match units.get(listing.unit.as_str()) {
+            None => {
+                return Err(at(
+                    &listing.origin,
+                    field,
+                    format!("no unit has the code `{}`", listing.unit),
+                ));
+            }
+            Some(unit)
+                if !unit.validity.contains(from)
+                    || !matches!(unit.level, Level::Cercle | Level::Region)
+                    || (listing.complete && unit.level != Level::Cercle) =>
+            {
+                return Err(at(
+                    &listing.origin,
+                    field,
+                    format!(
+                        "{} is not a cercle (or, for a count, a region) in force on {from}",
+                        unit.name
+                    ),
+                ));
+            }
+            Some(_) => {}
         }
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! What a placement rests on, in the schema: the `PlacementBasis` of every `regionHistory` and
 //! `cercleHistory` period, a commune's cercles over time (`CerclePeriod`), and what the sources
-//! say of a 2023 cercle's communes as a whole (`StatedCommunes`).
+//! say of a map-C cercle's or region's communes as a whole (`StatedCommunes`).
 
 use async_graphql::{Enum, SimpleObject};
 
@@ -76,17 +76,20 @@ pub fn cercle_history(graph: &AdminGraph, id: UnitId) -> Vec<CerclePeriod> {
         .collect()
 }
 
-/// How many communes a source says a 2023 cercle has, beside the number placed here.
+/// How many communes a source says a cercle or region of map C has, beside the number placed
+/// here.
 #[derive(SimpleObject)]
 pub struct StatedCommunes {
     /// The number of communes the source states.
     pub stated: i32,
     /// Who states it.
     pub stated_by: String,
-    /// The communes this API places in the cercle on the object's date (on map C's first day
-    /// for an earlier date): where it differs from `stated`, placements are missing or wrong.
+    /// The communes this API places in the unit on the object's date (on map C's first day for
+    /// an earlier date): where it differs from `stated`, placements are missing or wrong, or
+    /// communes were created that our sources do not name.
     pub placed: i32,
-    /// Whether a source lists the cercle's communes complete (then `communes` is that list).
+    /// Whether a source lists the cercle's communes complete (then `communes` is that list;
+    /// always false for a region).
     pub list_complete: bool,
 }
 

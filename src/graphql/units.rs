@@ -691,6 +691,12 @@ unit_object! {
         contained(ctx, self.0, dataset::Level::Cercle, as_of, filter, order_by).await
     }
 
+    /// The number of communes a source states for the region on map C, beside the number placed
+    /// here (Koulikoro: 61 stated by maliweb.net); null where no source states one.
+    async fn stated_communes(&self, ctx: &Context<'_>) -> Option<super::placement::StatedCommunes> {
+        super::placement::StatedCommunes::new(graph(ctx), self.0)
+    }
+
     /// All communes of the region on `asOf` (default: this object's date), by name: those of its
     /// cercles, and those that lie in it directly (Bamako's six; Salam, cercle unknown).
     async fn communes(

@@ -24,8 +24,8 @@ pub use people::{GroupId, GroupPlace};
 pub use search::{Found, MatchKind, SearchHit};
 
 use crate::dataset::{
-    CercleListingRecord, Confidence, Dataset, Level, LineageKind, MapRecord, Period,
-    PlacementBasis, ReorganisationRecord, UnitRecord,
+    Confidence, Dataset, Level, LineageKind, ListingRecord, MapRecord, Period, PlacementBasis,
+    ReorganisationRecord, UnitRecord,
 };
 
 /// A unit of the model, cheap to copy and to use as a key.
@@ -85,7 +85,7 @@ pub struct AdminGraph {
     /// them complete.
     map_c_start: NaiveDate,
     /// What the sources say of map C's cercles as wholes (complete lists, stated counts).
-    listings: HashMap<UnitId, CercleListingRecord>,
+    listings: HashMap<UnitId, ListingRecord>,
     version: String,
 }
 
@@ -178,9 +178,9 @@ impl AdminGraph {
             .map_or(UnitId(NodeIndex::new(0)), UnitId);
         let map_c_start = listings.from;
         let listings = listings
-            .cercles
+            .units
             .into_iter()
-            .filter_map(|l| Some((by_code.get(&l.cercle).copied()?, l)))
+            .filter_map(|l| Some((by_code.get(&l.unit).copied()?, l)))
             .collect();
         AdminGraph {
             graph,
@@ -198,8 +198,8 @@ impl AdminGraph {
         }
     }
 
-    /// What the sources say of a map-C cercle's communes as a whole, if anything.
-    pub fn listing(&self, id: UnitId) -> Option<&CercleListingRecord> {
+    /// What the sources say of a map-C cercle's or region's communes as a whole, if anything.
+    pub fn listing(&self, id: UnitId) -> Option<&ListingRecord> {
         self.listings.get(&id)
     }
 
