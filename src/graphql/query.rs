@@ -394,7 +394,7 @@ impl QueryRoot {
     }
 
     /// One cercle, by name (case and accents ignored; aliases too) or by a code of any system
-    /// (2023 code "1903", p-code "ML0502"), whatever the date. `region` narrows a name to the
+    /// (2023 code "1903", p-code "ML0503"), whatever the date. `region` narrows a name to the
     /// cercles that lay in that region at any time. `asOf` (default: today) sets the date of its
     /// nested fields.
     async fn cercle(
@@ -702,5 +702,12 @@ impl QueryRoot {
     /// The first day the data covers (1996-11-04, law 96-059): earlier dates are `OUT_OF_RANGE`.
     async fn data_starts(&self) -> Date {
         data_start()
+    }
+
+    /// The version of the data this server answers from, a digest of its files (as
+    /// `/readyz` gives it): answers change only with it and with today's date. `CHANGELOG.md`
+    /// records every change of the data and of the API.
+    async fn data_version<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
+        graph(ctx).version()
     }
 }
