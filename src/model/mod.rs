@@ -1,7 +1,9 @@
 //! The graph model of Mali's administrative units: a petgraph graph whose nodes are units and
-//! whose edges are containment (parent → child, over a period) and history links (an old unit →
-//! the unit that received its territory). Answers the questions the API asks of it (children and
-//! parent on a date, ancestors, units in force, lineage) and knows nothing of GraphQL or HTTP.
+//! whose edges are containment (parent → child, over a period, with what the placement rests on)
+//! and history links (an old unit → the unit that received its territory). Answers the questions
+//! the API asks of it (children and parent on a date, ancestors, units in force, lineage, whether
+//! a map-C cercle's communes are known) and knows nothing of GraphQL or HTTP. The communes of a
+//! cercle on a date are [`AdminGraph::descendants`]: the one answer every other use draws on.
 
 mod history;
 mod name;
