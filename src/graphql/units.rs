@@ -756,8 +756,8 @@ unit_object! {
     }
 
     /// Whether the cercle's communes on this object's date are known: on maps A and B, seed
-    /// 001 lists them; on map C, only where a source lists the cercle's communes complete (9
-    /// cercles). False means `communes` holds what our sources place there (sourced, seats,
+    /// 001 lists them; on map C, only where a source lists the cercle's communes complete (8
+    /// cercles: Kignan, Konséguéla, Koro, M'Péssoba, Mopti, Siby, Sy, Zangasso). False means `communes` holds what our sources place there (sourced, seats,
     /// assumptions: see each commune's `cercleHistory`), not that the list is complete.
     async fn communes_known(&self, ctx: &Context<'_>) -> bool {
         graph(ctx).communes_known(self.0.id, self.0.as_of)
