@@ -1,7 +1,7 @@
 //! The GraphQL API over the model: schema types, batched loaders, dates, coded errors, the
 //! limits every request must keep (`limits.rs`), what a request passes before execution
-//! (`admission.rs`), the answer's field order (`field_order.rs`) and the Apollo Federation
-//! subgraph (`federation.rs`, off by default).
+//! (`admission.rs`), the answer's field order (`field_order.rs`), what each placement rests on
+//! (`placement.rs`) and the Apollo Federation subgraph (`federation.rs`, off by default).
 
 mod admission;
 mod date;
@@ -15,6 +15,7 @@ mod lists;
 mod loaders;
 mod node;
 mod people;
+mod placement;
 mod query;
 mod search;
 mod units;
