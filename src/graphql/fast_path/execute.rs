@@ -290,7 +290,7 @@ impl Writer<'_> {
                 )?,
                 FieldKind::AreaKm2 => self.value(&unit.area_km2.map(to_int))?,
                 FieldKind::CommunesKnown => {
-                    self.value(&self.graph.has_communes(at.id, at.as_of))?;
+                    self.value(&self.graph.communes_known(at.id, at.as_of))?;
                 }
                 FieldKind::Urban => self.value(&unit.urban.unwrap_or(false))?,
                 FieldKind::Inside {
