@@ -73,9 +73,19 @@ pub struct Config {
     #[arg(long, env = "MALI_ADMIN_MAX_DIRECTIVES", default_value_t = Limits::default().directives)]
     pub max_directives: usize,
 
-    /// Most aliases in one document.
+    /// Most aliases in one request (a batch's operations together).
     #[arg(long, env = "MALI_ADMIN_MAX_ALIASES", default_value_t = Limits::default().aliases)]
     pub max_aliases: usize,
+
+    /// Most lexical tokens in one request's query texts (a batch's together), counted before
+    /// parsing.
+    #[arg(long, env = "MALI_ADMIN_MAX_TOKENS", default_value_t = Limits::default().tokens)]
+    pub max_tokens: usize,
+
+    /// Most nested introspection lists (`fields`, `interfaces`, `possibleTypes`,
+    /// `inputFields`) under `__schema` or `__type`.
+    #[arg(long, env = "MALI_ADMIN_MAX_INTROSPECTION_DEPTH", default_value_t = Limits::default().introspection_depth)]
+    pub max_introspection_depth: usize,
 
     /// Largest request body, in bytes.
     #[arg(long, env = "MALI_ADMIN_MAX_BODY_BYTES", default_value_t = HttpSettings::default().max_body_bytes)]
@@ -167,6 +177,8 @@ impl Config {
                 recursion: self.max_recursion,
                 directives: self.max_directives,
                 aliases: self.max_aliases,
+                tokens: self.max_tokens,
+                introspection_depth: self.max_introspection_depth,
                 document_cache: self.document_cache,
             },
             introspection: self.introspection,
@@ -215,6 +227,8 @@ mod tests {
             "--max-recursion=9",
             "--max-directives=1",
             "--max-aliases=2",
+            "--max-tokens=70",
+            "--max-introspection-depth=1",
             "--document-cache=0",
             "--persisted-queries=0",
             "--introspection=false",
@@ -239,6 +253,8 @@ mod tests {
                 recursion: 9,
                 directives: 1,
                 aliases: 2,
+                tokens: 70,
+                introspection_depth: 1,
                 document_cache: 0,
             }
         );

@@ -184,10 +184,23 @@ fn cases() -> Vec<Case> {
             code: Some("BAD_USER_INPUT"),
         },
         Case {
+            // 30,000 tokens: refused by their count before the parser sees them.
             name: "ten thousand nested braces",
             request: || {
                 post_query(
                     &format!("{}{}", "{ a ".repeat(10_000), "}".repeat(10_000)),
+                    GRAPHQL_RESPONSE,
+                )
+            },
+            status: StatusCode::BAD_REQUEST,
+            code: Some("TOO_MANY_TOKENS"),
+        },
+        Case {
+            // Within the token limit, the parser's own nesting limit refuses it.
+            name: "five hundred nested braces",
+            request: || {
+                post_query(
+                    &format!("{}{}", "{ a ".repeat(500), "}".repeat(500)),
                     GRAPHQL_RESPONSE,
                 )
             },

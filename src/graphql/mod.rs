@@ -35,7 +35,7 @@ pub use admission::{Admitted, Operations, Refused};
 pub use date::Date;
 pub use error::ApiError;
 pub use federation::{EntityResolvers, FederatedQuery};
-pub use limits::{Limits, Policy, code as limit_code};
+pub use limits::{Budget, Limits, Measure, Policy, code as limit_code, count_tokens};
 pub use loaders::{BatchCounter, LoaderStats};
 pub use query::{QueryRoot, Today};
 
@@ -154,13 +154,29 @@ impl Api {
     /// against the limits, the introspection switch and `operations`. Every refusal carries
     /// its code.
     pub fn admit(&self, request: Request, operations: Operations) -> Result<Admitted, Refused> {
-        self.admission.admit(request, operations)
+        self.admit_within(request, operations, &mut self.budget())
+    }
+
+    /// [`Api::admit`], charging the request to `budget`: the operations of one HTTP request
+    /// (a batch) share one budget of tokens, aliases and complexity.
+    pub fn admit_within(
+        &self,
+        request: Request,
+        operations: Operations,
+        budget: &mut Budget,
+    ) -> Result<Admitted, Refused> {
+        self.admission.admit_within(request, operations, budget)
+    }
+
+    /// A full budget: what one HTTP request may spend.
+    pub fn budget(&self) -> Budget {
+        self.admission.budget()
     }
 
     /// Executes an admitted request with its own loaders, running their batches only when the
     /// query has nothing left to do without them: one batch per nesting level, with no timer.
     pub async fn run(&self, admitted: Admitted) -> Response {
-        let Admitted { request, order } = admitted;
+        let Admitted { request, order, .. } = admitted;
         let mut response = self.execute_admitted(request).await;
         order.apply(&mut response.data);
         response.errors = std::mem::take(&mut response.errors)
