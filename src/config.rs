@@ -91,6 +91,11 @@ pub struct Config {
     #[arg(long, env = "MALI_ADMIN_MAX_BODY_BYTES", default_value_t = HttpSettings::default().max_body_bytes)]
     pub max_body_bytes: usize,
 
+    /// Accept batches (a JSON array of requests in one POST), whose operations share one
+    /// request's budget of tokens, aliases and complexity: `true` or `false`.
+    #[arg(long, env = "MALI_ADMIN_BATCHING", default_value_t = HttpSettings::default().batching, action = ArgAction::Set)]
+    pub batching: bool,
+
     /// Most operations in one batched (JSON array) request.
     #[arg(long, env = "MALI_ADMIN_MAX_BATCH", default_value_t = HttpSettings::default().max_batch)]
     pub max_batch: usize,
@@ -193,6 +198,7 @@ impl Config {
         HttpSettings {
             graphiql: self.graphiql,
             max_body_bytes: self.max_body_bytes,
+            batching: self.batching,
             max_batch: self.max_batch,
             timeout: (self.timeout_ms > 0).then(|| Duration::from_millis(self.timeout_ms)),
             response_cache_bytes: self.response_cache.saturating_mul(MIB),
@@ -236,6 +242,7 @@ mod tests {
             "--graphiql=false",
             "--max-body-bytes=100",
             "--max-batch=2",
+            "--batching=true",
             "--timeout-ms=0",
             "--response-cache=0",
             "--cache-max-age=60",
@@ -264,6 +271,7 @@ mod tests {
         let http = config.http_settings();
         assert!(!http.graphiql);
         assert_eq!((http.max_body_bytes, http.max_batch), (100, 2));
+        assert!(http.batching);
         assert_eq!(http.timeout, None);
         assert_eq!((http.response_cache_bytes, http.cache_max_age), (0, 60));
         assert_eq!(
@@ -279,7 +287,7 @@ mod tests {
         assert!(config.policy().introspection && !config.policy().suggestions);
         assert!(!config.policy().federation);
         let http = config.http_settings();
-        assert!(http.graphiql);
+        assert!(http.graphiql && !http.batching);
         assert_eq!(http.timeout, Some(Duration::from_secs(10)));
         assert_eq!(http.cors, Cors::Any);
         assert_eq!(

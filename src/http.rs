@@ -47,6 +47,9 @@ pub struct HttpSettings {
     pub graphiql: bool,
     /// Largest request body, in bytes (`REQUEST_TOO_LARGE` above it).
     pub max_body_bytes: usize,
+    /// Accept batches (a JSON array of requests in one POST), whose operations share one
+    /// budget; off: `BATCHING_DISABLED`.
+    pub batching: bool,
     /// Most operations in one batch (`BATCH_TOO_LARGE` above it).
     pub max_batch: usize,
     /// Longest execution of one operation (`TIMEOUT` past it); `None`: no limit.
@@ -64,6 +67,7 @@ impl Default for HttpSettings {
         HttpSettings {
             graphiql: true,
             max_body_bytes: 128 * 1024,
+            batching: false,
             max_batch: 10,
             timeout: Some(Duration::from_secs(10)),
             response_cache_bytes: 8 * 1024 * 1024,

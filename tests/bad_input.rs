@@ -228,13 +228,14 @@ fn cases() -> Vec<Case> {
                 )
             },
             status: StatusCode::BAD_REQUEST,
-            code: Some("BATCH_TOO_LARGE"),
+            code: Some("BATCHING_DISABLED"),
         },
         Case {
+            // Batching is off by default (tests/limits.rs has batches with it on).
             name: "an empty batch",
             request: || post("[]", GRAPHQL_RESPONSE),
             status: StatusCode::BAD_REQUEST,
-            code: Some("BAD_REQUEST"),
+            code: Some("BATCHING_DISABLED"),
         },
         Case {
             name: "variables in the URL that are not JSON",

@@ -355,19 +355,97 @@ async fn an_oversized_body_is_refused_with_413() {
     assert_eq!(reply.code(), "REQUEST_TOO_LARGE");
 }
 
+/// The router with batching on.
+fn batching() -> axum::Router {
+    app_with(
+        &Policy::default(),
+        HttpSettings {
+            batching: true,
+            ..HttpSettings::default()
+        },
+    )
+}
+
+#[tokio::test]
+async fn batching_is_off_by_default() {
+    let one = r#"{"query": "{ cercle(code: \"1903\") { name } }"}"#;
+    let reply = send(&app(), post(format!("[{one}, {one}]"), GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+    assert_eq!(reply.code(), "BATCHING_DISABLED");
+}
+
 #[tokio::test]
 async fn a_batch_runs_each_operation_and_a_huge_batch_is_refused() {
     let one = r#"{"query": "{ cercle(code: \"1903\") { name } }"}"#;
-    let reply = send(&app(), post(format!("[{one}, {one}]"), GRAPHQL_RESPONSE)).await;
+    let reply = send(
+        &batching(),
+        post(format!("[{one}, {one}]"), GRAPHQL_RESPONSE),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
     let answers = reply.json();
     assert_eq!(answers.as_array().unwrap().len(), 2);
     assert_eq!(answers[1]["data"]["cercle"]["name"], "Bankass");
 
     let huge = format!("[{}]", [one; 11].join(","));
-    let reply = send(&app(), post(huge, GRAPHQL_RESPONSE)).await;
+    let reply = send(&batching(), post(huge, GRAPHQL_RESPONSE)).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.code(), "BATCH_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn a_batch_shares_one_budget_of_complexity_aliases_and_tokens() {
+    let batch = |query: &str, count: usize| {
+        let one = serde_json::json!({ "query": query }).to_string();
+        post(
+            format!("[{}]", vec![one; count].join(",")),
+            GRAPHQL_RESPONSE,
+        )
+    };
+    let codes = |answers: &serde_json::Value| -> Vec<String> {
+        answers
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(
+                |answer| match answer["errors"][0]["extensions"]["code"].as_str() {
+                    Some(code) => code.to_owned(),
+                    None => "ok".to_owned(),
+                },
+            )
+            .collect()
+    };
+    // regions × cercles × communes costs 1,111: nine fit in 10,000, the tenth does not.
+    let tree = "{ regions { cercles { communes { name } } } }";
+    let reply = send(&batching(), batch(tree, 10)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let answers = reply.json();
+    let mut expected = vec!["ok".to_owned(); 9];
+    expected.push("QUERY_TOO_COMPLEX".to_owned());
+    assert_eq!(codes(&answers), expected);
+    let message = answers[9]["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("a batch shares one budget"), "{message}");
+    assert!(message.contains("may cost 11110"), "{message}");
+    // 30 aliases in all: three operations of ten, then the fourth is refused.
+    let aliases: String = (0..10).map(|n| format!("a{n}: __typename ")).collect();
+    let reply = send(&batching(), batch(&format!("{{ {aliases} }}"), 4)).await;
+    assert_eq!(
+        codes(&reply.json()),
+        ["ok", "ok", "ok", "TOO_MANY_ALIASES"].map(str::to_owned)
+    );
+    // 2,000 tokens in all: 600 each, the fourth is refused before it is parsed.
+    let typenames = format!("{{ {} }}", "__typename ".repeat(598));
+    let reply = send(&batching(), batch(&typenames, 4)).await;
+    assert_eq!(
+        codes(&reply.json()),
+        ["ok", "ok", "ok", "TOO_MANY_TOKENS"].map(str::to_owned)
+    );
+    // Answers the response cache holds are charged all the same.
+    let app = batching();
+    for _ in 0..3 {
+        let reply = send(&app, batch(tree, 10)).await;
+        assert_eq!(codes(&reply.json())[9], "QUERY_TOO_COMPLEX");
+    }
 }
 
 #[tokio::test]

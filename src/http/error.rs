@@ -27,6 +27,9 @@ pub enum HttpError {
     /// 400 `BAD_REQUEST`: JSON, but not a GraphQL request (missing `query`, wrong types).
     #[error("{0}")]
     BadRequest(String),
+    /// 400 `BATCHING_DISABLED`: a batch (a JSON array) where batching is off (the default).
+    #[error("batching is off on this server: send one request (a JSON object) per POST")]
+    BatchingDisabled,
     /// 400 `BATCH_TOO_LARGE`: more operations in one batch than allowed.
     #[error("the batch has {size} operations; at most {limit} are allowed")]
     BatchTooLarge { size: usize, limit: usize },
@@ -50,6 +53,7 @@ impl HttpError {
             HttpError::InvalidJson(_)
             | HttpError::BadRequest(_)
             | HttpError::BatchTooLarge { .. }
+            | HttpError::BatchingDisabled
             | HttpError::Body(_) => StatusCode::BAD_REQUEST,
             HttpError::NotAQuery(_) => StatusCode::METHOD_NOT_ALLOWED,
             HttpError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -64,6 +68,7 @@ impl HttpError {
             HttpError::InvalidJson(_) => "INVALID_JSON",
             HttpError::BadRequest(_) | HttpError::Body(_) => "BAD_REQUEST",
             HttpError::BatchTooLarge { .. } => "BATCH_TOO_LARGE",
+            HttpError::BatchingDisabled => "BATCHING_DISABLED",
             HttpError::NotAQuery(_) => "METHOD_NOT_ALLOWED",
             HttpError::BodyTimeout => "REQUEST_TIMEOUT",
         }

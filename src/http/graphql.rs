@@ -2,8 +2,8 @@
 //! `application/graphql-response+json` and `application/json`; a request that fails before
 //! execution (parse, validation, variables, limits) is a 400 with the former and a 200 with
 //! the latter, and has no `data`; GET runs queries only and is cacheable; POST takes one
-//! request or a bounded batch (a JSON array). Every operation is admitted and run by the
-//! [`Api`](crate::graphql::Api).
+//! request or, with batching on, a bounded batch (a JSON array) whose operations share one
+//! budget. Every operation is admitted and run by the [`Api`](crate::graphql::Api).
 
 use std::sync::Arc;
 
@@ -250,6 +250,9 @@ pub async fn post(
             Ok(run(&state, request, key).await.into_response(media))
         }
         Value::Array(items) => {
+            if !state.settings.batching {
+                return Err(HttpError::BatchingDisabled);
+            }
             if items.is_empty() {
                 return Err(HttpError::BadRequest("the batch is empty".into()));
             }
@@ -268,11 +271,32 @@ pub async fn post(
                 };
                 requests.push(graphql_request(object, today)?);
             }
-            let outcomes = join_all(
-                requests
-                    .into_iter()
-                    .map(|(request, key)| run(&state, request, key)),
-            )
+            // One budget for the whole request: each operation is admitted, in order, against
+            // what the earlier ones left, so a batch of ten costs what one request may. Every
+            // operation is admitted (and charged) before its answer is looked up in the
+            // response cache.
+            let mut budget = state.api.budget();
+            let admitted: Vec<_> = requests
+                .into_iter()
+                .map(|(request, key)| {
+                    let admitted = state
+                        .api
+                        .admit_within(request, Operations::Any, &mut budget);
+                    (admitted, key)
+                })
+                .collect();
+            let outcomes = join_all(admitted.into_iter().map(|(admitted, key)| {
+                let state = &state;
+                async move {
+                    match admitted {
+                        Err(refused) => refusal(refused),
+                        Ok(admitted) => match cached(state, &key) {
+                            Some(outcome) => outcome,
+                            None => execute(state, admitted, key).await,
+                        },
+                    }
+                }
+            }))
             .await;
             let bodies: Vec<&[u8]> = outcomes
                 .iter()
