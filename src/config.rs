@@ -9,7 +9,7 @@ use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
 use crate::dataset::DataSource;
 use crate::graphql::{ApiSettings, Limits, Policy};
-use crate::http::{Cors, HttpSettings};
+use crate::http::{Cors, HttpSettings, ServeSettings};
 
 /// Bytes in a mebibyte, the unit of the response cache's setting.
 const MIB: usize = 1024 * 1024;
@@ -103,6 +103,28 @@ pub struct Config {
     /// Longest execution of one operation, in milliseconds (0: no limit).
     #[arg(long, env = "MALI_ADMIN_TIMEOUT_MS", default_value_t = 10_000)]
     pub timeout_ms: u64,
+
+    /// Longest wait for a POST body, in milliseconds (0: no limit).
+    #[arg(long, env = "MALI_ADMIN_BODY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub body_timeout_ms: u64,
+
+    /// Longest wait for a request's headers, and for the next request on an idle keep-alive
+    /// connection, in milliseconds (at least 1).
+    #[arg(long, env = "MALI_ADMIN_HEADER_TIMEOUT_MS", default_value_t = ServeSettings::default().header_timeout.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_ms: u64,
+
+    /// Most connections open at once; more wait in the listen queue.
+    #[arg(long, env = "MALI_ADMIN_MAX_CONNECTIONS", default_value_t = ServeSettings::default().max_connections)]
+    pub max_connections: usize,
+
+    /// Most requests on one connection; the last is answered with `Connection: close`.
+    #[arg(long, env = "MALI_ADMIN_KEEP_ALIVE_REQUESTS", default_value_t = ServeSettings::default().keep_alive_requests)]
+    pub keep_alive_requests: usize,
+
+    /// How long requests are still served once shutdown begins, `/readyz` answering 503, in
+    /// milliseconds.
+    #[arg(long, env = "MALI_ADMIN_DRAIN_MS", default_value_t = 0)]
+    pub drain_ms: u64,
 
     /// Parsed documents kept in memory, by query text, from the second time a text comes (0: none).
     #[arg(long, env = "MALI_ADMIN_DOCUMENT_CACHE", default_value_t = Limits::default().document_cache)]
@@ -201,6 +223,8 @@ impl Config {
             batching: self.batching,
             max_batch: self.max_batch,
             timeout: (self.timeout_ms > 0).then(|| Duration::from_millis(self.timeout_ms)),
+            body_timeout: (self.body_timeout_ms > 0)
+                .then(|| Duration::from_millis(self.body_timeout_ms)),
             response_cache_bytes: self.response_cache.saturating_mul(MIB),
             cache_max_age: self.cache_max_age,
             cors: if self.cors_origins.iter().any(|origin| origin == "*") {
@@ -208,6 +232,16 @@ impl Config {
             } else {
                 Cors::Origins(self.cors_origins.clone())
             },
+        }
+    }
+
+    /// The socket server's settings.
+    pub fn serve_settings(&self) -> ServeSettings {
+        ServeSettings {
+            header_timeout: Duration::from_millis(self.header_timeout_ms),
+            max_connections: self.max_connections,
+            keep_alive_requests: self.keep_alive_requests,
+            drain: Duration::from_millis(self.drain_ms),
         }
     }
 

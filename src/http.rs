@@ -8,6 +8,7 @@ mod error;
 mod graphiql;
 mod graphql;
 mod metrics;
+mod server;
 
 use std::future::Future;
 use std::io;
@@ -34,6 +35,7 @@ use tracing::Level;
 pub use error::HttpError;
 pub use graphiql::ASSET_PATH as GRAPHIQL_ASSET_PATH;
 pub use graphql::{Media, TIMEOUT, negotiate};
+pub use server::{Connection, ServeSettings, serve_with};
 
 use crate::graphql::Api;
 
@@ -54,6 +56,8 @@ pub struct HttpSettings {
     pub max_batch: usize,
     /// Longest execution of one operation (`TIMEOUT` past it); `None`: no limit.
     pub timeout: Option<Duration>,
+    /// Longest wait for a POST body (`REQUEST_TIMEOUT` past it); `None`: no limit.
+    pub body_timeout: Option<Duration>,
     /// Bytes of answers kept by the in-process response cache (0: off).
     pub response_cache_bytes: usize,
     /// `max-age` of cacheable GET answers, in seconds.
@@ -70,6 +74,7 @@ impl Default for HttpSettings {
             batching: false,
             max_batch: 10,
             timeout: Some(Duration::from_secs(10)),
+            body_timeout: Some(Duration::from_secs(10)),
             response_cache_bytes: 8 * 1024 * 1024,
             cache_max_age: 3_600,
             cors: Cors::Any,
@@ -177,16 +182,23 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready: the data is loaded (it is before the server listens; this says what it holds).
-async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+/// Ready: the data is loaded (it is before the server listens; this says what it holds) and
+/// the server is not shutting down (503 from the moment it begins to drain).
+async fn readyz(
+    State(state): State<Arc<AppState>>,
+    connection: Option<axum::Extension<Connection>>,
+) -> Response {
     let units = state.api.unit_count();
-    let status = if units > 0 {
+    let draining = connection.is_some_and(|connection| connection.is_draining());
+    let ready = units > 0 && !draining;
+    let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let body = json!({
-        "ready": units > 0,
+        "ready": ready,
+        "draining": draining,
         "units": units,
         "dataVersion": state.api.data_version(),
     });
@@ -204,16 +216,14 @@ async fn metrics_text() -> Response {
         .into_response()
 }
 
-/// Serves `router` on an already-bound `listener` until `shutdown` completes, then lets the
-/// requests under way finish.
+/// Serves `router` on an already-bound `listener` with the default [`ServeSettings`] until
+/// `shutdown` completes, then lets the requests under way finish.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, router, ServeSettings::default(), shutdown).await
 }
 
 /// Completes on ctrl-c or SIGTERM.

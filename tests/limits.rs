@@ -504,7 +504,7 @@ async fn field_suggestions_are_off_in_production_and_on_in_development() {
 #[tokio::test]
 async fn a_body_that_never_arrives_is_given_up_after_the_time_limit() {
     let settings = HttpSettings {
-        timeout: Some(Duration::from_millis(100)),
+        body_timeout: Some(Duration::from_millis(100)),
         ..HttpSettings::default()
     };
     let app = app_with(&Policy::default(), settings);

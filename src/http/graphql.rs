@@ -218,7 +218,7 @@ pub async fn post(
         return Err(HttpError::BodyTooLarge { limit });
     }
     let reading = axum::body::to_bytes(body, limit);
-    let read = match state.settings.timeout {
+    let read = match state.settings.body_timeout {
         // A body that trickles in must not hold the connection for ever.
         Some(timeout) => tokio::time::timeout(timeout, reading)
             .await
