@@ -34,7 +34,7 @@ use futures_util::future::Either;
 pub use admission::{Admitted, Operations, Refused};
 pub use date::Date;
 pub use error::ApiError;
-pub use federation::{EntityResolvers, FederatedQuery};
+pub use federation::{EntityResolvers, FederatedQuery, FederatedRoot};
 pub use limits::{Budget, Limits, Measure, Policy, code as limit_code, count_tokens};
 pub use loaders::{BatchCounter, LoaderStats};
 pub use query::{QueryRoot, Today};
@@ -45,7 +45,7 @@ pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
 /// The schema of the Apollo Federation v2 subgraph (`--federation true`): [`AppSchema`]'s types,
 /// with `@key`s on the units and the `_service` and `_entities` root fields.
-pub type FederatedSchema = Schema<FederatedQuery, EmptyMutation, EmptySubscription>;
+pub type FederatedSchema = Schema<FederatedRoot, EmptyMutation, EmptySubscription>;
 
 /// The schema an [`Api`] serves: the plain one, or the federated subgraph.
 enum ServedSchema {
@@ -85,7 +85,7 @@ pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &P
                     .enable_federation()
                     .finish(),
             ),
-            admission::Admission::new::<FederatedQuery>(policy),
+            admission::Admission::new::<FederatedRoot>(policy),
         )
     } else {
         (
@@ -192,7 +192,8 @@ impl Api {
         let request = request.data(loaders);
         let mut response = pin!(match &self.schema {
             ServedSchema::Plain(schema) => Either::Left(schema.execute(request)),
-            ServedSchema::Federated(schema) => Either::Right(schema.execute(request)),
+            ServedSchema::Federated(schema) =>
+                Either::Right(schema.execute(request.data(federation::EntityErrors::default())),),
         });
         let mut running = Vec::new();
         let mut watch: Option<(Arc<WakeWatch>, Waker)> = None;
@@ -268,9 +269,9 @@ fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription
     Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
 }
 
-fn federated_schema_builder() -> SchemaBuilder<FederatedQuery, EmptyMutation, EmptySubscription> {
+fn federated_schema_builder() -> SchemaBuilder<FederatedRoot, EmptyMutation, EmptySubscription> {
     Schema::build(
-        FederatedQuery(QueryRoot, EntityResolvers),
+        FederatedRoot(FederatedQuery(QueryRoot, EntityResolvers)),
         EmptyMutation,
         EmptySubscription,
     )
