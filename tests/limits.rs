@@ -519,3 +519,25 @@ async fn a_body_that_never_arrives_is_given_up_after_the_time_limit() {
     assert_eq!(reply.code(), "REQUEST_TIMEOUT");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+#[tokio::test]
+async fn every_answer_carries_its_requested_and_actual_cost() {
+    // Requested: 1 + 10 × (1 + 10 × 1) with the list factor of 10; actual: the 9 units of 2010
+    // and their 49 cercles, 1 + 9 + 49.
+    let query = r#"{ regions(asOf: "2010-01-01") { cercles { name } } }"#;
+    let reply = send(&app(), post_query(query, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(
+        reply.json()["extensions"]["cost"],
+        serde_json::json!({"requestedQueryCost": 111, "actualQueryCost": 1 + 9 + 49})
+    );
+    // Over GET too, and from the response cache alike.
+    for _ in 0..3 {
+        let reply = send(
+            &app(),
+            common::http::get(&[("query", query)], GRAPHQL_RESPONSE),
+        )
+        .await;
+        assert_eq!(reply.json()["extensions"]["cost"]["actualQueryCost"], 59);
+    }
+}

@@ -598,6 +598,21 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// The cost of an answer as the complexity counts it, from what it holds: each field 1 plus
+/// its value's cost, a list the sum of its items' (so a list field costs its selection once per
+/// item it returned, not per item it might have). The `actualQueryCost` beside the requested
+/// one in every answer's `extensions.cost`.
+pub(crate) fn actual_cost(data: &Value) -> u64 {
+    match data {
+        Value::Object(fields) => fields
+            .values()
+            .map(|value| 1u64.saturating_add(actual_cost(value)))
+            .fold(0, u64::saturating_add),
+        Value::List(items) => items.iter().map(actual_cost).fold(0, u64::saturating_add),
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -677,6 +692,19 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn the_actual_cost_counts_each_field_once_per_item_returned() {
+        let data = async_graphql::value!({
+            "regions": [
+                {"name": "Kayes", "cercles": [{"name": "Bafoulabé"}, {"name": "Diéma"}]},
+                {"name": "Mopti", "cercles": []},
+            ],
+            "country": {"name": "Mali"},
+        });
+        // regions 1 + (name 1 + cercles 1 + 2 × name 1) + (name 1 + cercles 1); country 1 + 1.
+        assert_eq!(actual_cost(&data), 1 + 4 + 2 + 2);
     }
 
     #[test]

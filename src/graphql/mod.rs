@@ -176,9 +176,22 @@ impl Api {
     /// Executes an admitted request with its own loaders, running their batches only when the
     /// query has nothing left to do without them: one batch per nesting level, with no timer.
     pub async fn run(&self, admitted: Admitted) -> Response {
-        let Admitted { request, order, .. } = admitted;
+        let Admitted {
+            request,
+            order,
+            measure,
+        } = admitted;
         let mut response = self.execute_admitted(request).await;
         order.apply(&mut response.data);
+        // The cost, as Shopify's API gives it: what the admission charged, and what the
+        // answer holds.
+        response.extensions.insert(
+            "cost".to_owned(),
+            async_graphql::value!({
+                "requestedQueryCost": measure.complexity,
+                "actualQueryCost": limits::actual_cost(&response.data),
+            }),
+        );
         response.errors = std::mem::take(&mut response.errors)
             .into_iter()
             .map(admission::code_error)
