@@ -9,7 +9,7 @@ use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
 use crate::dataset::DataSource;
 use crate::graphql::{ApiSettings, Limits, Policy};
-use crate::http::{Cors, HttpSettings, ServeSettings};
+use crate::http::{Cors, HttpSettings, RateKey, RateSettings, ServeSettings};
 
 /// Bytes in a mebibyte, the unit of the response cache's setting.
 const MIB: usize = 1024 * 1024;
@@ -153,6 +153,20 @@ pub struct Config {
     )]
     pub cors_origins: Vec<String>,
 
+    /// A budget over time per client: the points (requested query cost) a client's bucket
+    /// leaks each second; 0: no rate limit.
+    #[arg(long, env = "MALI_ADMIN_RATE_LIMIT", default_value_t = 0.0)]
+    pub rate_limit: f64,
+
+    /// The points a client's bucket holds: the most it may spend at once.
+    #[arg(long, env = "MALI_ADMIN_RATE_BURST", default_value_t = 20_000)]
+    pub rate_burst: u64,
+
+    /// Who a client is for the rate limit: `address` (the connection's peer) or the name of a
+    /// request header (an API key, or `x-real-ip` behind a proxy that sets it).
+    #[arg(long, env = "MALI_ADMIN_RATE_KEY", default_value = "address", value_parser = parse_rate_key)]
+    pub rate_key: RateKey,
+
     /// Serve an Apollo Federation v2 subgraph: `@key(fields: "code")` on the units, and the
     /// `_service` and `_entities` root fields (`true` or `false`). `schema` then prints the
     /// subgraph's SDL.
@@ -162,6 +176,16 @@ pub struct Config {
     /// Log format: `text` or `json`.
     #[arg(long, env = "MALI_ADMIN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// `address`, or a header's name.
+fn parse_rate_key(text: &str) -> Result<RateKey, String> {
+    if text.eq_ignore_ascii_case("address") {
+        return Ok(RateKey::Address);
+    }
+    axum::http::HeaderName::try_from(text)
+        .map(RateKey::Header)
+        .map_err(|_| format!("`{text}` is neither `address` nor a header name"))
 }
 
 /// How strict the API is with its hints.
@@ -227,6 +251,11 @@ impl Config {
                 .then(|| Duration::from_millis(self.body_timeout_ms)),
             response_cache_bytes: self.response_cache.saturating_mul(MIB),
             cache_max_age: self.cache_max_age,
+            rate_limit: (self.rate_limit > 0.0).then(|| RateSettings {
+                points_per_second: self.rate_limit,
+                burst: self.rate_burst,
+                key: self.rate_key.clone(),
+            }),
             cors: if self.cors_origins.iter().any(|origin| origin == "*") {
                 Cors::Any
             } else {
@@ -277,6 +306,9 @@ mod tests {
             "--max-body-bytes=100",
             "--max-batch=2",
             "--batching=true",
+            "--rate-limit=50",
+            "--rate-burst=500",
+            "--rate-key=X-Api-Key",
             "--timeout-ms=0",
             "--response-cache=0",
             "--cache-max-age=60",
@@ -306,6 +338,14 @@ mod tests {
         assert!(!http.graphiql);
         assert_eq!((http.max_body_bytes, http.max_batch), (100, 2));
         assert!(http.batching);
+        assert_eq!(
+            http.rate_limit,
+            Some(RateSettings {
+                points_per_second: 50.0,
+                burst: 500,
+                key: RateKey::Header(axum::http::HeaderName::from_static("x-api-key")),
+            })
+        );
         assert_eq!(http.timeout, None);
         assert_eq!((http.response_cache_bytes, http.cache_max_age), (0, 60));
         assert_eq!(
@@ -321,7 +361,7 @@ mod tests {
         assert!(config.policy().introspection && !config.policy().suggestions);
         assert!(!config.policy().federation);
         let http = config.http_settings();
-        assert!(http.graphiql && !http.batching);
+        assert!(http.graphiql && !http.batching && http.rate_limit.is_none());
         assert_eq!(http.timeout, Some(Duration::from_secs(10)));
         assert_eq!(http.cors, Cors::Any);
         assert_eq!(

@@ -8,6 +8,7 @@ mod error;
 mod graphiql;
 mod graphql;
 mod metrics;
+mod rate;
 mod server;
 
 use std::future::Future;
@@ -35,6 +36,7 @@ use tracing::Level;
 pub use error::HttpError;
 pub use graphiql::ASSET_PATH as GRAPHIQL_ASSET_PATH;
 pub use graphql::{Media, TIMEOUT, negotiate};
+pub use rate::{RateKey, RateSettings};
 pub use server::{Connection, ServeSettings, serve_with};
 
 use crate::graphql::Api;
@@ -64,6 +66,8 @@ pub struct HttpSettings {
     pub cache_max_age: u64,
     /// Origins CORS admits.
     pub cors: Cors,
+    /// A budget over time per client (`RATE_LIMITED` past it); `None`: off.
+    pub rate_limit: Option<RateSettings>,
 }
 
 impl Default for HttpSettings {
@@ -78,6 +82,7 @@ impl Default for HttpSettings {
             response_cache_bytes: 8 * 1024 * 1024,
             cache_max_age: 3_600,
             cors: Cors::Any,
+            rate_limit: None,
         }
     }
 }
@@ -94,6 +99,7 @@ pub(crate) struct AppState {
     api: Arc<Api>,
     settings: HttpSettings,
     cache: cache::ResponseCache,
+    rate: Option<rate::RateLimiter>,
 }
 
 /// The application's routes over `api`, with the default settings.
@@ -108,6 +114,7 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
     let state = Arc::new(AppState {
         api,
         cache: cache::ResponseCache::new(settings.response_cache_bytes),
+        rate: settings.rate_limit.clone().map(rate::RateLimiter::new),
         settings,
     });
     let mut routes = Router::new()
