@@ -37,7 +37,7 @@ fn query() -> impl Strategy<Value = (String, serde_json::Value)> {
             format!(r#"{{ cercle(code: "{code}", asOf: "{date}") {{ name region {{ name }} }} }}"#),
             serde_json::json!({})
         )),
-        (name.clone(), year.clone()).prop_map(|(name, year)| (
+        (name.clone(), year).prop_map(|(name, year)| (
             format!(r#"{{ a: region(name: "{name}") {{ name population(year: {year}) }} b: commune(name: "{name}") {{ name }} }}"#),
             serde_json::json!({})
         )),
