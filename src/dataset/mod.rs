@@ -3,6 +3,7 @@
 //! the file, the line, the field and the reason; nothing is half-loaded.
 
 mod files;
+mod placements;
 mod records;
 mod table;
 mod validate;
@@ -32,8 +33,12 @@ data_files!(
     "cercle_regions.csv",
     "communes.csv",
     "commune_moves.csv",
+    "communes_created_2023.csv",
+    "communes_2023_placed.csv",
+    "stated_communes_2023.csv",
     "lineage.csv",
     "maps.csv",
+    "stated_counts.csv",
     "reorganisations.csv",
     "groups.csv",
     "group_shares.csv",
@@ -139,15 +144,90 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         "cercle_regions.csv",
         &["cercle", "region", "from", "until", "confidence", "source"],
     )?)?);
-    let (communes, mut commune_containment) = files::read_communes(&table(
+    let (mut communes, mut commune_containment) = files::read_communes(&table(
         "communes.csv",
         &["code", "name", "parent", "urban", "valid_from"],
     )?)?;
+    let mut maps = files::read_maps(&table(
+        "maps.csv",
+        &[
+            "map",
+            "from",
+            "until",
+            "regions",
+            "districts",
+            "cercles",
+            "communes",
+            "stated_by",
+        ],
+    )?)?;
+    let stated_counts = files::read_stated_counts(&table(
+        "stated_counts.csv",
+        &["map", "from", "source", "confidence"],
+    )?)?;
+    files::attach_stated_counts(&mut maps, stated_counts)?;
+    // Today's map (the open-ended one) is map C: the sourced placements hold from its first day.
+    let map_c_start = maps
+        .iter()
+        .find(|m| m.period.until.is_none())
+        .and_then(|m| m.period.from)
+        .ok_or_else(|| {
+            DatasetError::invalid("maps.csv", 1, "until", "no map is open-ended (today's)")
+        })?;
     let moves = files::read_commune_moves(&table(
         "commune_moves.csv",
         &["commune", "date", "cercle", "region", "confidence", "basis"],
     )?)?;
-    files::apply_commune_moves(&mut commune_containment, &moves)?;
+    let (earlier_moves, seats): (Vec<&files::CommuneMove>, Vec<&files::CommuneMove>) =
+        moves.iter().partition(|m| m.date < map_c_start);
+    files::apply_commune_moves(&mut commune_containment, &earlier_moves)?;
+    communes.extend(placements::read_created_communes(&table(
+        "communes_created_2023.csv",
+        &["code", "name", "valid_from", "confidence", "source"],
+    )?)?);
+    let placed = placements::read_sourced_placements(&table(
+        "communes_2023_placed.csv",
+        &[
+            "cercle",
+            "source_name",
+            "commune",
+            "applied",
+            "confidence",
+            "list_complete",
+            "evidence",
+            "source_url",
+        ],
+    )?)?;
+    let listings = placements::read_listings(
+        &table(
+            "stated_communes_2023.csv",
+            &["unit", "stated_communes", "stated_by"],
+        )?,
+        &placed,
+        map_c_start,
+    )?;
+    let districts: std::collections::HashSet<String> = regions
+        .iter()
+        .filter(|r| r.region_kind == Some(RegionKind::District))
+        .map(|r| r.code.clone())
+        .collect();
+    let cercle_names: std::collections::HashMap<String, String> = cercles
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    placements::place_on_map_c(
+        &mut commune_containment,
+        &placements::MapCInputs {
+            start: map_c_start,
+            communes: &communes,
+            cercles: &cercle_names,
+            districts: &districts,
+            cercle_regions: &containment,
+            placed: &placed,
+            seats: &seats,
+            listings: &listings,
+        },
+    )?;
     containment.extend(commune_containment);
     let lineage = files::read_lineage(&table(
         "lineage.csv",
@@ -159,19 +239,6 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
             "partial",
             "confidence",
             "basis",
-        ],
-    )?)?;
-    let maps = files::read_maps(&table(
-        "maps.csv",
-        &[
-            "map",
-            "from",
-            "until",
-            "regions",
-            "districts",
-            "cercles",
-            "communes",
-            "stated_by",
         ],
     )?)?;
     let reorganisations = files::read_reorganisations(&table(
@@ -207,6 +274,7 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         maps,
         reorganisations,
         people,
+        listings,
         version: format!("{:016x}", hasher.finish()),
     };
     validate::validate(&dataset, &moves)?;

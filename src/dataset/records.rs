@@ -60,8 +60,8 @@ pub enum Confidence {
     High,
 }
 
-/// The code systems a unit's codes belong to. Never mix them up: Ménaka is 10 in the seeds,
-/// ML-9 in ISO 3166-2 and ML10 in OCHA's p-codes.
+/// The code systems a unit's codes belong to. Never mix them up: Ménaka region is 10 in the
+/// seeds and ML-9 in ISO 3166-2; Bankass is 1903 in the 2023 codes and ML0503 in OCHA's p-codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CodeSystem {
     /// ISO 3166-1 alpha-2 (the country: ML).
@@ -72,7 +72,7 @@ pub enum CodeSystem {
     Law2023Region,
     /// The 4-digit cercle codes of the 2023 structure (1903 = Bankass).
     Cercle2023,
-    /// OCHA COD-AB p-codes of the pre-2023 map (ML05 = Mopti, ML0502 = Bankass).
+    /// OCHA COD-AB p-codes of the pre-2023 map (ML05 = Mopti, ML0503 = Bankass).
     OchaPcode,
     /// ISO 3166-2:ML subdivision codes (ML-9 = Ménaka, ML-10 = Taoudénit).
     Iso3166_2,
@@ -141,6 +141,26 @@ pub struct UnitRecord {
     pub origin: Origin,
 }
 
+/// What a placement (a unit lying in its parent over a period) rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlacementBasis {
+    /// A seed lists the unit there: seed 000's regions, seed 001's communes in their cercles (map
+    /// A, and map B for every commune the 2016 changes left alone).
+    Seed,
+    /// A reference file states it: the cercles' regions, Ménaka's communes and Salam in 2016.
+    Reference,
+    /// A public page lists the commune in this 2023 cercle (`data/communes_2023_placed.csv`).
+    Sourced,
+    /// The commune is the seat of a cercle carved out of its old cercle in 2023
+    /// (`data/commune_moves.csv`).
+    SeatOfNewCercle,
+    /// No source places the commune on map C: assumed to stay where it lay on map B (low).
+    AssumedUnchanged,
+    /// A source lists its old cercle's 2023 communes complete without it: its cercle is unknown,
+    /// and it is assumed to stay in that cercle's region (low).
+    NotInCompleteList,
+}
+
 /// `child` lies in `parent` during `period`.
 #[derive(Debug, Clone)]
 pub struct ContainmentRecord {
@@ -150,8 +170,38 @@ pub struct ContainmentRecord {
     pub parent_field: &'static str,
     pub period: Period,
     pub confidence: Confidence,
+    pub basis: PlacementBasis,
     pub source: String,
+    /// What else the sources say of the placement: a hand match, a source that disagrees.
+    pub note: Option<String>,
     pub origin: Origin,
+}
+
+/// What the sources say of a map-C cercle's or region's communes as a whole: whether one lists
+/// them complete (cercles), and how many one says it has.
+#[derive(Debug, Clone)]
+pub struct ListingRecord {
+    /// The unit's code: a cercle, or a region.
+    pub unit: String,
+    /// A source lists every commune of the cercle (`list_complete` in
+    /// `data/communes_2023_placed.csv`).
+    pub complete: bool,
+    /// The number of communes a source states (`data/stated_communes_2023.csv`).
+    pub stated_communes: Option<usize>,
+    /// Who states it.
+    pub stated_by: Option<String>,
+    /// The first row that names the unit.
+    pub origin: Origin,
+}
+
+/// The sourced picture of map C: from when it holds, and what is known of each cercle's and
+/// region's communes as a whole.
+#[derive(Debug, Clone)]
+pub struct MapCListings {
+    /// The first day of map C: the sourced placements hold from then.
+    pub from: NaiveDate,
+    /// The units a source says anything about as a whole, by code.
+    pub units: Vec<ListingRecord>,
 }
 
 /// How a unit's territory went to another unit of the same level.
@@ -187,6 +237,29 @@ pub struct MapRecord {
     pub counts: UnitCounts,
     pub stated: UnitCounts,
     pub stated_by: String,
+    /// Every source's statement of the map's counts (`stated_counts.csv`), in the file's order.
+    pub stated_by_sources: Vec<StatedCountRecord>,
+    pub origin: Origin,
+}
+
+/// The counts of a map as one source states them; a count the source does not give is `None`.
+#[derive(Debug, Clone)]
+pub struct StatedCountRecord {
+    /// The map ("A", "B", "C") and the first day of its period.
+    pub map: String,
+    pub from: NaiveDate,
+    /// Who states the counts, and when.
+    pub source: String,
+    /// The source's words, where it has them.
+    pub stated: Option<String>,
+    pub regions: Option<u32>,
+    pub districts: Option<u32>,
+    pub cercles: Option<u32>,
+    pub arrondissements: Option<u32>,
+    pub communes: Option<u32>,
+    pub urban_communes: Option<u32>,
+    pub villages: Option<u32>,
+    pub confidence: Confidence,
     pub origin: Origin,
 }
 
@@ -221,6 +294,8 @@ pub struct Dataset {
     pub maps: Vec<MapRecord>,
     pub reorganisations: Vec<ReorganisationRecord>,
     pub people: PeopleRecords,
+    /// What the sources say of map C's cercles as wholes.
+    pub listings: MapCListings,
     /// A digest of the files' bytes: changes whenever the data does.
     pub version: String,
 }

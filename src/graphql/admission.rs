@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::{coded, with_code};
 use super::field_order::FieldOrder;
+use super::input_values;
 use super::limits::{self, Budget, Limits, Measure, Policy, code};
 use crate::doorkeeper::Doorkeeper;
 
@@ -142,6 +143,13 @@ impl Admission {
         let (doc, order, measure) = match cached {
             Some(prepared) => {
                 self.check_kind(&prepared.doc, name, operations)?;
+                input_values::check_variables(
+                    &self.registry,
+                    &prepared.doc,
+                    name,
+                    &request.variables,
+                )
+                .map_err(Refused::Error)?;
                 let measure = if prepared.takes_variables {
                     let walked = limits::measure(
                         &self.limits,
@@ -173,10 +181,15 @@ impl Admission {
                     Refused::Error(with_code(error.into(), "GRAPHQL_PARSE_FAILED"))
                 })?;
                 self.check_kind(&doc, name, operations)?;
+                // The limits' walk first: it refuses hostile documents before the checks of
+                // the values walk them.
                 let walked =
                     limits::measure(&self.limits, &self.registry, &doc, &request.variables)
                         .map_err(Refused::Error)?;
                 self.check_introspection(walked.introspects)?;
+                input_values::check_literals(&self.registry, &doc).map_err(Refused::Error)?;
+                input_values::check_variables(&self.registry, &doc, name, &request.variables)
+                    .map_err(Refused::Error)?;
                 let measure = Measure {
                     tokens,
                     aliases: walked.aliases,
