@@ -17,7 +17,10 @@ async fn answer(query: &str, variables: Value) -> (StatusCode, Value) {
     let body = json!({"query": query, "variables": variables}).to_string();
     let reply = send(&app(), post(body, GRAPHQL_RESPONSE)).await;
     let mut body = reply.json();
-    if let Some(extensions) = body.as_object_mut().and_then(|body| body.remove("extensions")) {
+    if let Some(extensions) = body
+        .as_object_mut()
+        .and_then(|body| body.remove("extensions"))
+    {
         let cost = extensions.as_object().unwrap();
         assert_eq!(cost.len(), 1, "{extensions}");
         assert!(cost["cost"]["requestedQueryCost"].is_u64(), "{extensions}");
