@@ -577,21 +577,19 @@ impl<'a> Walk<'a> {
     }
 
     /// The size a list field may return: its `first`, `last` or `limit` argument (a literal or
-    /// a variable), else `otherwise`. Only a number is read, never copied or walked: an
+    /// a variable), else `otherwise`. Only a number is read, never a copy of the argument: a
+    /// deep list literal there costs nothing (the checks of values refuse it). Only a number is read, never copied or walked: an
     /// argument that is a deep list literal costs nothing here (validation refuses it).
     fn list_size(&self, field: &async_graphql::parser::types::Field, otherwise: u64) -> u64 {
         ["first", "last", "limit"]
             .iter()
             .find_map(|name| field.get_argument(name))
-            .and_then(|value| {
-                value
-                    .node
-                    .clone()
-                    .into_const_with(|name| self.variables.get(&name).cloned().ok_or(()))
-                    .ok()
-            })
-            .and_then(|value| match value {
-                Value::Number(number) => number.as_u64(),
+            .and_then(|value| match &value.node {
+                async_graphql_value::Value::Number(number) => number.as_u64(),
+                async_graphql_value::Value::Variable(name) => match self.variables.get(name) {
+                    Some(Value::Number(number)) => number.as_u64(),
+                    _ => None,
+                },
                 _ => None,
             })
             .map_or(otherwise, |size| size.max(1))
