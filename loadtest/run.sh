@@ -500,7 +500,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
   echo '| --- | --- | --- | ---: | ---: | ---: | ---: |'
   awk -F'\t' '{ printf "| %s | %s | %s | %d | %.0f | %.2f | %.2f |\n", $1, $2, $3, $8, $4, $5 / 1000, $6 / 1000 }' "$results"
   echo
-  echo "Resident memory (peak / at the end, MB): mali-admin with its response cache ${memory[cache-on]}; with --response-cache 0 ${memory[cache-off]}${memory[postgraphile]:+; PostGraphile (node) ${memory[postgraphile]}}."
+  echo "Resident memory (peak / at the end, MB): mali-admin with its response cache ${memory[cache-on]:-(not run)}; with --response-cache 0 ${memory[cache-off]:-(not run)}${memory[postgraphile]:+; PostGraphile (node) ${memory[postgraphile]}}."
   if [ ${#soak_lines[@]} -gt 0 ]; then
     echo
     echo "Soak (tree2009, a fresh alias in each request, 16 connections), the server's resident memory after each round:"
