@@ -464,8 +464,13 @@ def main():
                 replica.process.kill()
                 replica.process.wait()
         if "nginx_process" in locals() and nginx_process.poll() is None:
-            nginx_process.kill()
-            nginx_process.wait()
+            # SIGTERM, so that the master stops its workers too (SIGKILL would orphan them).
+            nginx_process.terminate()
+            try:
+                nginx_process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                nginx_process.kill()
+                nginx_process.wait()
         if passed and os.environ.get("KEEP_LOGS") is None:
             shutil.rmtree(work, ignore_errors=True)
         else:
