@@ -75,9 +75,10 @@ async fn main() -> anyhow::Result<()> {
         "listening: GraphiQL at http://{address}/, GraphQL at http://{address}{}",
         http::GRAPHQL_PATH
     );
-    http::serve(
+    http::serve_with(
         listener,
         http::router_with(Arc::new(api), config.http_settings()),
+        config.serve_settings(),
         http::shutdown_signal(),
     )
     .await?;
