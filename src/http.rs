@@ -9,6 +9,8 @@ mod error;
 mod graphiql;
 mod graphql;
 mod metrics;
+mod rate;
+mod server;
 
 use std::future::Future;
 use std::io;
@@ -36,6 +38,8 @@ pub use access_log::AccessLog;
 pub use error::HttpError;
 pub use graphiql::ASSET_PATH as GRAPHIQL_ASSET_PATH;
 pub use graphql::{Media, TIMEOUT, negotiate};
+pub use rate::{RateKey, RateSettings};
+pub use server::{Connection, ServeSettings, serve_with};
 
 use crate::graphql::Api;
 
@@ -49,10 +53,15 @@ pub struct HttpSettings {
     pub graphiql: bool,
     /// Largest request body, in bytes (`REQUEST_TOO_LARGE` above it).
     pub max_body_bytes: usize,
+    /// Accept batches (a JSON array of requests in one POST), whose operations share one
+    /// budget; off: `BATCHING_DISABLED`.
+    pub batching: bool,
     /// Most operations in one batch (`BATCH_TOO_LARGE` above it).
     pub max_batch: usize,
     /// Longest execution of one operation (`TIMEOUT` past it); `None`: no limit.
     pub timeout: Option<Duration>,
+    /// Longest wait for a POST body (`REQUEST_TIMEOUT` past it); `None`: no limit.
+    pub body_timeout: Option<Duration>,
     /// Bytes of answers kept by the in-process response cache (0: off).
     pub response_cache_bytes: usize,
     /// `max-age` of cacheable GET answers, in seconds.
@@ -61,6 +70,8 @@ pub struct HttpSettings {
     pub cors: Cors,
     /// Where a line per request goes (`None`: no access log).
     pub access_log: Option<AccessLog>,
+    /// A budget over time per client (`RATE_LIMITED` past it); `None`: off.
+    pub rate_limit: Option<RateSettings>,
 }
 
 impl Default for HttpSettings {
@@ -68,12 +79,15 @@ impl Default for HttpSettings {
         HttpSettings {
             graphiql: true,
             max_body_bytes: 128 * 1024,
+            batching: false,
             max_batch: 10,
             timeout: Some(Duration::from_secs(10)),
+            body_timeout: Some(Duration::from_secs(10)),
             response_cache_bytes: 8 * 1024 * 1024,
             cache_max_age: 3_600,
             cors: Cors::Any,
             access_log: None,
+            rate_limit: None,
         }
     }
 }
@@ -90,6 +104,7 @@ pub(crate) struct AppState {
     api: Arc<Api>,
     settings: HttpSettings,
     cache: cache::ResponseCache,
+    rate: Option<rate::RateLimiter>,
 }
 
 /// The application's routes over `api`, with the default settings.
@@ -104,6 +119,7 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
     let state = Arc::new(AppState {
         api,
         cache: cache::ResponseCache::new(settings.response_cache_bytes),
+        rate: settings.rate_limit.clone().map(rate::RateLimiter::new),
         settings,
     });
     let mut routes = Router::new()
@@ -189,16 +205,23 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready: the data is loaded (it is before the server listens; this says what it holds).
-async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+/// Ready: the data is loaded (it is before the server listens; this says what it holds) and
+/// the server is not shutting down (503 from the moment it begins to drain).
+async fn readyz(
+    State(state): State<Arc<AppState>>,
+    connection: Option<axum::Extension<Connection>>,
+) -> Response {
     let units = state.api.unit_count();
-    let status = if units > 0 {
+    let draining = connection.is_some_and(|connection| connection.is_draining());
+    let ready = units > 0 && !draining;
+    let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let body = json!({
-        "ready": units > 0,
+        "ready": ready,
+        "draining": draining,
         "units": units,
         "dataVersion": state.api.data_version(),
     });
@@ -216,16 +239,14 @@ async fn metrics_text() -> Response {
         .into_response()
 }
 
-/// Serves `router` on an already-bound `listener` until `shutdown` completes, then lets the
-/// requests under way finish.
+/// Serves `router` on an already-bound `listener` with the default [`ServeSettings`] until
+/// `shutdown` completes, then lets the requests under way finish.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, router, ServeSettings::default(), shutdown).await
 }
 
 /// Completes on ctrl-c or SIGTERM.

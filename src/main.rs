@@ -77,7 +77,7 @@ async fn main() -> anyhow::Result<()> {
         "listening: GraphiQL at http://{address}/, GraphQL at http://{address}{}",
         http::GRAPHQL_PATH
     );
-    http::serve(
+    http::serve_with(
         listener,
         http::router_with(
             Arc::new(api),
@@ -86,6 +86,7 @@ async fn main() -> anyhow::Result<()> {
                 ..config.http_settings()
             },
         ),
+        config.serve_settings(),
         http::shutdown_signal(),
     )
     .await?;

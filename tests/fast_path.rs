@@ -32,10 +32,13 @@ fn generic_body(response: &Response) -> Vec<u8> {
         data: &'a async_graphql::Value,
         #[serde(skip_serializing_if = "<[_]>::is_empty")]
         errors: &'a [async_graphql::ServerError],
+        #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
     }
     serde_json::to_vec(&Answer {
         data: &response.data,
         errors: &response.errors,
+        extensions: &response.extensions,
     })
     .unwrap()
 }

@@ -21,7 +21,7 @@ use super::error::{coded, with_code};
 use super::fast_path::PlanSlot;
 use super::field_order::FieldOrder;
 use super::input_values;
-use super::limits::{self, Limits, Policy, code};
+use super::limits::{self, Budget, Limits, Measure, Policy, code};
 use crate::doorkeeper::Doorkeeper;
 
 /// The checks and caches a request passes through before execution.
@@ -44,6 +44,8 @@ struct Prepared {
     doc: ExecutableDocument,
     operation_name: Option<String>,
     order: Arc<FieldOrder>,
+    /// What it cost when it was first admitted.
+    measure: Measure,
     /// Whether its operations declare variables: a list's size may be one (`first: $n`), so
     /// the complexity must be checked again with each request's values.
     takes_variables: bool,
@@ -64,6 +66,8 @@ pub enum Operations {
 pub struct Admitted {
     pub(crate) request: Request,
     pub(crate) order: Arc<FieldOrder>,
+    /// What the admission charged it: its tokens, aliases and list-aware cost.
+    pub measure: Measure,
     /// Where the fast path keeps the plan of a cached document's operation.
     pub(crate) plan: Option<Arc<PlanSlot>>,
 }
@@ -107,13 +111,32 @@ impl Admission {
         }
     }
 
+    /// A full budget: what one HTTP request may spend.
+    pub(crate) fn budget(&self) -> Budget {
+        Budget::new(&self.limits)
+    }
+
     /// Resolves a persisted query, parses the document (or takes its cached parse) and checks
     /// it, so that async-graphql's own walks of the document, which are not memoised, only see
-    /// documents that keep the limits.
+    /// documents that keep the limits. The request has a budget of its own.
+    #[cfg(test)]
     pub(crate) fn admit(
+        &self,
+        request: Request,
+        operations: Operations,
+    ) -> Result<Admitted, Refused> {
+        self.admit_within(request, operations, &mut Budget::new(&self.limits))
+    }
+
+    /// [`Admission::admit`], charging the request's tokens, aliases and cost to `budget` (which
+    /// the operations of a batch share). The checks run cheapest first: tokens are counted in
+    /// the text before it is parsed, then one linear walk of the parsed document refuses
+    /// recursion, directives and introspection depth, and measures aliases and complexity.
+    pub(crate) fn admit_within(
         &self,
         mut request: Request,
         operations: Operations,
+        budget: &mut Budget,
     ) -> Result<Admitted, Refused> {
         self.resolve_persisted(&mut request)
             .map_err(Refused::Error)?;
@@ -122,7 +145,7 @@ impl Admission {
             .as_ref()
             .and_then(|cache| lock(cache).get(&request.query).cloned());
         let name = request.operation_name.as_deref();
-        let (doc, order, plan) = match cached {
+        let (doc, order, measure, plan) = match cached {
             Some(prepared) => {
                 self.check_kind(&prepared.doc, name, operations)?;
                 input_values::check_variables(
@@ -132,15 +155,23 @@ impl Admission {
                     &request.variables,
                 )
                 .map_err(Refused::Error)?;
-                if prepared.takes_variables {
-                    limits::check(
+                let measure = if prepared.takes_variables {
+                    let walked = limits::measure(
                         &self.limits,
                         &self.registry,
                         &prepared.doc,
                         &request.variables,
                     )
                     .map_err(Refused::Error)?;
-                }
+                    Measure {
+                        tokens: prepared.measure.tokens,
+                        aliases: walked.aliases,
+                        complexity: walked.complexity,
+                    }
+                } else {
+                    prepared.measure
+                };
+                budget.charge(measure).map_err(Refused::Error)?;
                 // The order and the plan depend on the variables (`@skip(if: $v)`): kept only
                 // for an operation without any.
                 let (order, plan) =
@@ -150,19 +181,30 @@ impl Admission {
                         let order = FieldOrder::of(&prepared.doc, name, &request.variables);
                         (Arc::new(order), None)
                     };
-                (prepared.doc.clone(), order, plan)
+                (prepared.doc.clone(), order, measure, plan)
             }
             None => {
+                let tokens = limits::count_tokens(&request.query, budget.tokens_left());
+                budget.check_tokens(tokens).map_err(Refused::Error)?;
                 let doc = async_graphql::parser::parse_query(&request.query).map_err(|error| {
                     Refused::Error(with_code(error.into(), "GRAPHQL_PARSE_FAILED"))
                 })?;
                 self.check_kind(&doc, name, operations)?;
-                self.check_introspection(&doc)?;
+                // The limits' walk first: it refuses hostile documents before the checks of
+                // the values walk them.
+                let walked =
+                    limits::measure(&self.limits, &self.registry, &doc, &request.variables)
+                        .map_err(Refused::Error)?;
+                self.check_introspection(walked.introspects)?;
                 input_values::check_literals(&self.registry, &doc).map_err(Refused::Error)?;
                 input_values::check_variables(&self.registry, &doc, name, &request.variables)
                     .map_err(Refused::Error)?;
-                limits::check(&self.limits, &self.registry, &doc, &request.variables)
-                    .map_err(Refused::Error)?;
+                let measure = Measure {
+                    tokens,
+                    aliases: walked.aliases,
+                    complexity: walked.complexity,
+                };
+                budget.charge(measure).map_err(Refused::Error)?;
                 let order = Arc::new(FieldOrder::of(&doc, name, &request.variables));
                 let mut plan = None;
                 // Only documents that keep the limits are kept, so hostile ones do not evict
@@ -176,6 +218,7 @@ impl Admission {
                         doc: doc.clone(),
                         operation_name: name.map(str::to_owned),
                         order: order.clone(),
+                        measure,
                         takes_variables: doc
                             .operations
                             .iter()
@@ -187,13 +230,14 @@ impl Admission {
                     }
                     lock(cache).put(request.query.clone(), Arc::new(prepared));
                 }
-                (doc, order, plan)
+                (doc, order, measure, plan)
             }
         };
         request.set_parsed_query(doc);
         Ok(Admitted {
             request,
             order,
+            measure,
             plan,
         })
     }
@@ -218,8 +262,8 @@ impl Admission {
 
     /// async-graphql would answer an introspection query `null` without a word when it is
     /// switched off; say why. Cached documents passed this check when they were parsed.
-    fn check_introspection(&self, doc: &ExecutableDocument) -> Result<(), Refused> {
-        if !self.introspection && limits::introspects(doc) {
+    fn check_introspection(&self, introspects: bool) -> Result<(), Refused> {
+        if !self.introspection && introspects {
             return Err(Refused::Error(coded(
                 "introspection is disabled on this server",
                 code::INTROSPECTION_DISABLED,

@@ -29,13 +29,15 @@ enum RootUnits {
     One(UnitAt),
 }
 
-/// Runs `plan`: the answer's body, `{"data":…}`. `None` only if the JSON could not be written,
-/// which writing into memory never fails.
+/// Runs `plan`: the answer's body, `{"data":…,"extensions":{"cost":…}}` with the cost the
+/// admission charged (`requested_cost`) and the answer's own, as the generic path gives them.
+/// `None` only if the JSON could not be written, which writing into memory never fails.
 pub(crate) async fn execute(
     plan: &Plan,
     graph: &AdminGraph,
     stats: &LoaderStats,
     today: NaiveDate,
+    requested_cost: u64,
 ) -> Option<Vec<u8>> {
     let roots: Vec<RootUnits> = plan
         .root
@@ -136,8 +138,9 @@ pub(crate) async fn execute(
         out: Vec::with_capacity(plan.last_len.load(Ordering::Relaxed) + 64),
         graph,
         loaded: &loaded,
+        fields: 0,
     };
-    writer.answer(plan, &roots).ok()?;
+    writer.answer(plan, &roots, requested_cost).ok()?;
     plan.last_len.store(writer.out.len(), Ordering::Relaxed);
     Some(writer.out)
 }
@@ -200,10 +203,13 @@ struct Writer<'a> {
     out: Vec<u8>,
     graph: &'a AdminGraph,
     loaded: &'a Loaded,
+    /// The fields written so far: the answer's actual cost (`limits::actual_cost`: one per
+    /// field of every object).
+    fields: u64,
 }
 
 impl Writer<'_> {
-    fn answer(&mut self, plan: &Plan, roots: &[RootUnits]) -> Written {
+    fn answer(&mut self, plan: &Plan, roots: &[RootUnits], requested_cost: u64) -> Written {
         self.out.extend_from_slice(b"{\"data\":{");
         for (index, (field, units)) in plan.root.iter().zip(roots).enumerate() {
             self.key(index, &field.key);
@@ -222,13 +228,20 @@ impl Writer<'_> {
                 RootUnits::One(at) => self.object(*at, object)?,
             }
         }
-        self.out.extend_from_slice(b"}}");
+        self.out
+            .extend_from_slice(b"},\"extensions\":{\"cost\":{\"requestedQueryCost\":");
+        self.value(&requested_cost)?;
+        self.out.extend_from_slice(b",\"actualQueryCost\":");
+        let fields = self.fields;
+        self.value(&fields)?;
+        self.out.extend_from_slice(b"}}}");
         Ok(())
     }
 
     /// `"key":`, after a comma unless it is the first. Keys are GraphQL names, which need no
     /// escaping.
     fn key(&mut self, index: usize, key: &str) {
+        self.fields += 1;
         if index > 0 {
             self.out.push(b',');
         }
