@@ -340,6 +340,31 @@ for name in "${query_names[@]}"; do
 done
 memory[cache-off]=$(memory_of "$server_pid")
 stop_server "$server_pid"
+
+# The same without the fast path: async-graphql's executor runs every query (the answers are
+# the same bytes, checked), to measure what the fast path buys within this run.
+say "mali-admin with --response-cache 0 --fast-path false"
+start_server generic --response-cache 0 --fast-path false
+for name in "${query_names[@]}"; do
+  run_wrk mali-admin "$name" generic "$server_url" POST "$work/$name.body.json" \
+    "$work/$name.expected.json" same
+  run_wrk mali-admin "$name" generic-fresh "$server_url" POST "$work/$name.body.json" \
+    "$work/$name.expected.json" fresh
+done
+stop_server "$server_pid"
+
+# The cached mode with the access log on (RUST_LOG=info, the server's default): what a line
+# per request costs.
+if ! $quick; then
+  say "mali-admin with its response cache and the access log (RUST_LOG=info)"
+  server_log=info start_server logged
+  for name in "${query_names[@]}"; do
+    run_wrk mali-admin "$name" cached-logged "$server_url" POST "$work/$name.body.json" \
+      "$work/$name.expected.json" same
+  done
+  grep -q ' INFO access: POST /graphql 200 ' "$work/logged.log" || die "the access log wrote no line"
+  stop_server "$server_pid"
+fi
 fi
 
 # ---------------------------------------------------------------------------- soak
@@ -373,30 +398,6 @@ if [ "$soak_rounds" -gt 0 ]; then
   fi
 fi
 
-# The same without the fast path: async-graphql's executor runs every query (the answers are
-# the same bytes, checked), to measure what the fast path buys within this run.
-say "mali-admin with --response-cache 0 --fast-path false"
-start_server generic --response-cache 0 --fast-path false
-for name in "${query_names[@]}"; do
-  run_wrk mali-admin "$name" generic "$server_url" POST "$work/$name.body.json" \
-    "$work/$name.expected.json" same
-  run_wrk mali-admin "$name" generic-fresh "$server_url" POST "$work/$name.body.json" \
-    "$work/$name.expected.json" fresh
-done
-stop_server "$server_pid"
-
-# The cached mode with the access log on (RUST_LOG=info, the server's default): what a line
-# per request costs.
-if ! $quick; then
-  say "mali-admin with its response cache and the access log (RUST_LOG=info)"
-  server_log=info start_server logged
-  for name in "${query_names[@]}"; do
-    run_wrk mali-admin "$name" cached-logged "$server_url" POST "$work/$name.body.json" \
-      "$work/$name.expected.json" same
-  done
-  [ -s "$work/logged.log" ] || die "the access log wrote nothing"
-  stop_server "$server_pid"
-fi
 
 # ---------------------------------------------------------------------------- comparison
 compared=()
