@@ -166,7 +166,7 @@ def one_request(client, n):
         data = graphql_data(status, body)
         check([r["name"] for r in data["regions"]] == REGIONS_2010_NAMES, f"regions: {data}")
     elif kind == 1:
-        status, _, body = client.post(CERCLE, {"code": "ML0502"})
+        status, _, body = client.post(CERCLE, {"code": "ML0503"})
         data = graphql_data(status, body)
         check(data["cercle"] == {"name": "Bankass", "population": 264776,
                                  "region": {"name": "Bandiagara"}}, f"cercle: {data}")

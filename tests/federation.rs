@@ -110,7 +110,7 @@ async fn entities_accept_the_codes_of_every_system_as_the_root_lookups_do() {
     let response = entities(
         &api,
         json!([
-            { "__typename": "Cercle", "code": "ML0502" },
+            { "__typename": "Cercle", "code": "ML0503" },
             { "__typename": "Region", "code": "ML-5" },
         ]),
     )
@@ -122,7 +122,7 @@ async fn entities_accept_the_codes_of_every_system_as_the_root_lookups_do() {
     assert_eq!(data["_entities"][1]["code"], "05");
     let root = common::data(
         &api,
-        r#"{ cercle(code: "ML0502") { code } region(code: "ML-5") { code } }"#,
+        r#"{ cercle(code: "ML0503") { code } region(code: "ML-5") { code } }"#,
     )
     .await;
     assert_eq!(root["cercle"]["code"], data["_entities"][0]["code"]);

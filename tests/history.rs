@@ -318,7 +318,7 @@ async fn a_new_region_gets_computed_census_figures_kept_apart_from_published_one
 #[tokio::test]
 async fn old_names_and_codes_find_their_units_with_validity_and_lineage() {
     let api = api();
-    let query = r#"{ old: cercle(code: "ML0502") { name validFrom validUntil status }
+    let query = r#"{ old: cercle(code: "ML0503") { name validFrom validUntil status }
                   nioro: cercle(name: "Nioro") { name codes { system value } }
                   timbuktu: region(name: "Timbuktu") { name successors { region { name } } } }"#;
     assert_eq!(

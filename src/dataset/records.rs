@@ -60,8 +60,8 @@ pub enum Confidence {
     High,
 }
 
-/// The code systems a unit's codes belong to. Never mix them up: Ménaka is 10 in the seeds,
-/// ML-9 in ISO 3166-2 and ML10 in OCHA's p-codes.
+/// The code systems a unit's codes belong to. Never mix them up: Ménaka region is 10 in the
+/// seeds and ML-9 in ISO 3166-2; Bankass is 1903 in the 2023 codes and ML0503 in OCHA's p-codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CodeSystem {
     /// ISO 3166-1 alpha-2 (the country: ML).
@@ -72,7 +72,7 @@ pub enum CodeSystem {
     Law2023Region,
     /// The 4-digit cercle codes of the 2023 structure (1903 = Bankass).
     Cercle2023,
-    /// OCHA COD-AB p-codes of the pre-2023 map (ML05 = Mopti, ML0502 = Bankass).
+    /// OCHA COD-AB p-codes of the pre-2023 map (ML05 = Mopti, ML0503 = Bankass).
     OchaPcode,
     /// ISO 3166-2:ML subdivision codes (ML-9 = Ménaka, ML-10 = Taoudénit).
     Iso3166_2,

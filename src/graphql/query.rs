@@ -260,7 +260,7 @@ impl QueryRoot {
     }
 
     /// One cercle, by name (case and accents ignored; aliases too) or by a code of any system
-    /// (2023 code "1903", p-code "ML0502"), whatever the date. `region` narrows a name to the
+    /// (2023 code "1903", p-code "ML0503"), whatever the date. `region` narrows a name to the
     /// cercles that lay in that region at any time. `asOf` (default: today) sets the date of its
     /// nested fields.
     async fn cercle(

@@ -68,8 +68,8 @@ pub enum Confidence {
     High,
 }
 
-/// The code systems of units' codes. Never mix them up: Ménaka is 10 in the seeds, ML-9 in
-/// ISO 3166-2 and ML10 in OCHA's p-codes.
+/// The code systems of units' codes. Never mix them up: Ménaka region is 10 in the seeds and
+/// ML-9 in ISO 3166-2; Bankass is 1903 in the 2023 codes and ML0503 in OCHA's p-codes.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "dataset::CodeSystem")]
 pub enum CodeSystem {
@@ -85,7 +85,7 @@ pub enum CodeSystem {
     /// cercles, also for the cercles of the older maps that continue in 2023.
     #[graphql(name = "CERCLE_2023")]
     Cercle2023,
-    /// OCHA COD-AB p-codes of the pre-2023 map (ML05 = Mopti, ML0502 = Bankass).
+    /// OCHA COD-AB p-codes of the pre-2023 map (ML05 = Mopti, ML0503 = Bankass).
     OchaPcode,
     /// ISO 3166-2:ML subdivision codes (ML-9 = Ménaka, ML-10 = Taoudénit).
     #[graphql(name = "ISO_3166_2")]
