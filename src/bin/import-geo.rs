@@ -491,9 +491,9 @@ fn commune_pcodes_csv(matches: &[Match]) -> String {
 fn feature_collection(features: &[Feature], properties: impl Fn(&Feature) -> String) -> String {
     let mut text = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
     for (n, feature) in features.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             text,
-            "{{\"type\":\"Feature\",\"properties\":{{{}}},\"geometry\":{}}}{}\n",
+            "{{\"type\":\"Feature\",\"properties\":{{{}}},\"geometry\":{}}}{}",
             properties(feature),
             feature.geometry,
             if n + 1 < features.len() { "," } else { "" }

@@ -8,6 +8,7 @@ mod date;
 mod error;
 mod federation;
 mod field_order;
+pub mod geometry;
 mod history;
 mod limits;
 mod lists;

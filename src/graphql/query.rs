@@ -464,6 +464,56 @@ impl QueryRoot {
         unit_connection(ctx, &levels, filter, order_by, date, page, AdminUnit::new)
     }
 
+    /// The commune whose shape holds the point on `asOf` (default: today), with its cercle and
+    /// region on that date; null outside every commune's shape (outside Mali). Communes keep
+    /// their territory across maps, so a point's commune is the same on every date and its
+    /// cercle and region follow the map.
+    async fn locate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Degrees north (WGS 84).")] latitude: f64,
+        #[graphql(desc = "Degrees east (WGS 84).")] longitude: f64,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+    ) -> Result<Option<super::geometry::LocationView>> {
+        let date = root_date(ctx, as_of)?;
+        super::geometry::locate(graph(ctx), latitude, longitude, date)
+    }
+
+    /// Populated places of OCHA's list (COD-AB, 2015: 18,769 places, seats and villages), by
+    /// name (case and accents ignored), near a point (nearest first), within a unit on
+    /// `asOf` (default: today), of some kinds. Give at least one of `name`, `near`, `within`.
+    #[allow(clippy::too_many_arguments)]
+    async fn places(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The place's name (\"Moura\", \"Ogossagou-Peulh\").")] name: Option<
+            String,
+        >,
+        #[graphql(desc = "Only places within this distance of a point, nearest first.")]
+        near: Option<super::geometry::NearInput>,
+        #[graphql(desc = "Only places inside this unit (a code of any system) on the date.")]
+        within: Option<String>,
+        #[graphql(desc = "Only places of these kinds (default: all).")] kind: Option<
+            Vec<super::geometry::PlaceKind>,
+        >,
+        #[graphql(desc = "The date of the places' units (default: today).")] as_of: Option<Date>,
+        #[graphql(desc = "How many at most (1 to 1000).", default = 20)] first: i32,
+    ) -> Result<Vec<super::geometry::PlaceView>> {
+        let date = root_date(ctx, as_of)?;
+        let graph = graph(ctx);
+        let within = match within {
+            Some(code) => Some(graph.find_by_code(&code).ok_or_else(|| {
+                ApiError::NotFound {
+                    level: "unit",
+                    query: code.clone(),
+                }
+                .extend()
+            })?),
+            None => None,
+        };
+        super::geometry::find_places(graph, date, name, near, within, kind, first)
+    }
+
     /// The object with this global ID (Relay), seen on `asOf` (default: today).
     async fn node(
         &self,

@@ -3,18 +3,21 @@
 //! the unit that received its territory). Answers the questions the API asks of it (children and
 //! parent on a date, ancestors, units in force, lineage) and knows nothing of GraphQL or HTTP.
 
+mod geometry;
 mod history;
 mod name;
 mod people;
 mod search;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
 use petgraph::visit::EdgeRef;
 
+pub use geometry::{Atlas, GeometryError, GeometryReport, Place, Quartier, ShapeGap, UnitShape};
 pub use history::{
     ComputedPopulation, Direction as LineageDirection, Hop, Move, Projection, RegionPeriod,
 };
@@ -23,7 +26,8 @@ pub use people::{GroupId, GroupPlace};
 pub use search::{Found, MatchKind, SearchHit};
 
 use crate::dataset::{
-    Confidence, Dataset, Level, LineageKind, MapRecord, Period, ReorganisationRecord, UnitRecord,
+    Confidence, Dataset, DatasetError, GeoTexts, Level, LineageKind, MapRecord, Period,
+    ReorganisationRecord, UnitRecord,
 };
 
 /// A unit of the model, cheap to copy and to use as a key.
@@ -76,6 +80,9 @@ pub struct AdminGraph {
     maps: Vec<MapRecord>,
     reorganisations: Vec<ReorganisationRecord>,
     version: String,
+    /// The geometry files' text, parsed into `atlas` on first use.
+    geo: GeoTexts,
+    atlas: OnceLock<Result<Atlas, DatasetError>>,
 }
 
 impl AdminGraph {
@@ -89,6 +96,7 @@ impl AdminGraph {
             maps,
             reorganisations,
             people,
+            geo,
             version,
         } = dataset;
         let mut graph = DiGraph::with_capacity(units.len(), containment.len() + lineage.len());
@@ -173,6 +181,8 @@ impl AdminGraph {
             maps,
             reorganisations,
             version,
+            geo,
+            atlas: OnceLock::new(),
         }
     }
 
