@@ -1,10 +1,12 @@
 //! The HTTP server: GraphQL at `/graphql` (`GET` and `POST`, see [`graphql`](self::graphql)),
 //! GraphiQL at `/` (with its assets, see [`graphiql`](self::graphiql)), `/healthz` (alive),
-//! `/readyz` (data loaded), `/metrics` (Prometheus); with request ids, structured request logs,
+//! `/readyz` (data loaded), `/metrics` (Prometheus), `/export/…` (GeoJSON and CSV downloads,
+//! see [`export`](self::export)); with request ids, structured request logs,
 //! CORS and compression around them all.
 
 mod cache;
 mod error;
+mod export;
 mod graphiql;
 mod graphql;
 mod metrics;
@@ -85,6 +87,7 @@ pub(crate) struct AppState {
     api: Arc<Api>,
     settings: HttpSettings,
     cache: cache::ResponseCache,
+    exports: export::Exports,
 }
 
 /// The application's routes over `api`, with the default settings.
@@ -99,13 +102,18 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
     let state = Arc::new(AppState {
         api,
         cache: cache::ResponseCache::new(settings.response_cache_bytes),
+        exports: export::Exports::new(),
         settings,
     });
     let mut routes = Router::new()
         .route(GRAPHQL_PATH, get(graphql::get).post(graphql::post))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics_text));
+        .route("/metrics", get(metrics_text))
+        .route(
+            &format!("{}/{{file}}", export::EXPORT_PATH),
+            get(export::export),
+        );
     if state.settings.graphiql {
         routes = routes.route("/", get(graphiql::page)).route(
             &format!("{}/{{name}}", graphiql::ASSET_PATH),

@@ -133,6 +133,11 @@ impl Api {
         self.graph.version()
     }
 
+    /// The model the schema answers from (the exports read it directly).
+    pub fn graph(&self) -> &Arc<AdminGraph> {
+        &self.graph
+    }
+
     /// How many units the model holds (the data is loaded when it holds some).
     pub fn unit_count(&self) -> usize {
         self.graph.units().len()
