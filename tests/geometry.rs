@@ -448,3 +448,31 @@ fn places_lie_in_their_commune_s_shape_or_are_listed() {
     // About one place in ten falls in a neighbour's shape (the reference measured 180 of 1,807).
     assert_eq!(elsewhere[&true], 1799);
 }
+
+#[tokio::test]
+async fn search_finds_places_with_their_path_on_the_date_when_asked() {
+    let api = api();
+    let query = r#"{ search(text: "ogossagou", places: true, asOf: "2010-01-01") { matchKind label place { pcode } path { name } } }"#;
+    let hits = data(&api, query).await;
+    let hits = hits["search"].as_array().unwrap();
+    // Two villages named Ogossagou (Bandiagara cercle), then Ogossagou-Dogon and -Peulh.
+    assert_eq!(hits.len(), 4, "{hits:?}");
+    assert!(hits[..2].iter().all(|h| h["matchKind"] == "EXACT"));
+    assert_eq!(
+        hits[1]["label"],
+        "Ogossagou (place), Timniri commune, Bandiagara cercle, Mopti region"
+    );
+    assert_eq!(hits[3]["matchKind"], "PREFIX");
+    assert_eq!(
+        hits[3]["label"],
+        "Ogossagou-Peulh (place), Bankass commune, Bankass cercle, Mopti region"
+    );
+    assert_eq!(hits[3]["place"]["pcode"], "ML050301025");
+    assert_eq!(
+        hits[3]["path"],
+        json!([{"name": "Bankass"}, {"name": "Bankass"}, {"name": "Mopti"}])
+    );
+    // Without `places`, a search finds units and peoples only, as before.
+    let units = data(&api, r#"{ search(text: "ogossagou") { label } }"#).await;
+    assert_eq!(units["search"], json!([]));
+}

@@ -350,6 +350,12 @@ impl QueryRoot {
         )]
         as_of: Option<Date>,
         #[graphql(desc = "How many hits at most (1 to 100).", default = 10)] first: i32,
+        #[graphql(
+            desc = "Also search OCHA's populated places (18,769 villages and seats, by exact name or \
+                          prefix), after the units and peoples, each with its path on the date \
+                          (default: false, so that a unit search is not crowded by villages)."
+        )]
+        places: Option<bool>,
     ) -> Result<Vec<SearchResult>> {
         if text.trim().is_empty() {
             return Err(ApiError::BadInput("`text` is empty".to_owned()).extend());
@@ -367,8 +373,12 @@ impl QueryRoot {
             .map(Into::into)
             .collect();
         let only_in_force = as_of.map(|_| date);
-        Ok(graph(ctx)
-            .search(&text, &levels, only_in_force, first as usize)
+        let graph = graph(ctx);
+        let mut hits = graph.search(&text, &levels, only_in_force, first as usize);
+        if places == Some(true) && hits.len() < first as usize {
+            hits.extend(graph.search_places(&text, first as usize - hits.len()));
+        }
+        Ok(hits
             .into_iter()
             .map(|hit| SearchResult { hit, as_of: date })
             .collect())

@@ -550,3 +550,45 @@ impl AdminGraph {
         made
     }
 }
+
+impl AdminGraph {
+    /// Populated places whose name is the text or starts with it (folded: case, accents,
+    /// apostrophes and hyphens ignored), exact matches first, then seats before villages, then
+    /// by name; at most `limit`. Empty if the geometry cannot be loaded.
+    pub fn search_places(&self, text: &str, limit: usize) -> Vec<super::SearchHit> {
+        let Ok(atlas) = self.atlas() else {
+            return Vec::new();
+        };
+        let key = fold_name(text);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<(super::MatchKind, u8, &str, usize)> = atlas
+            .places
+            .iter()
+            .enumerate()
+            .filter_map(|(i, place)| {
+                let name = fold_name(&place.name);
+                let kind = if name == key {
+                    super::MatchKind::Exact
+                } else if name.starts_with(&key) {
+                    super::MatchKind::Prefix
+                } else {
+                    return None;
+                };
+                Some((kind, place.kind as u8, place.name.as_str(), i))
+            })
+            .collect();
+        hits.sort();
+        hits.into_iter()
+            .take(limit)
+            .map(|(kind, _, name, i)| super::SearchHit {
+                found: super::Found::Place(i),
+                kind,
+                matched: name.to_owned(),
+                alias: false,
+                distance: 0,
+            })
+            .collect()
+    }
+}
