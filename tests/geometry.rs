@@ -476,3 +476,46 @@ async fn search_finds_places_with_their_path_on_the_date_when_asked() {
     let units = data(&api, r#"{ search(text: "ogossagou") { label } }"#).await;
     assert_eq!(units["search"], json!([]));
 }
+
+#[tokio::test]
+async fn bamako_s_quartiers_lie_under_its_communes_and_locate_finds_them() {
+    let graph = graph();
+    let atlas = graph.atlas().unwrap();
+    let hamdallaye = atlas
+        .quartiers()
+        .iter()
+        .find(|q| q.pcode == "ML090104223")
+        .unwrap();
+    let point = hamdallaye.shape.interior_point().unwrap();
+    let api = api();
+    let query = format!(
+        r#"{{ commune(name: "Commune IV") {{ quartiers {{ name }} }}
+             locate(latitude: {}, longitude: {}) {{ commune {{ name }} quartier {{ name pcode commune {{ name }} }} region {{ name }} }} }}"#,
+        point.y(),
+        point.x()
+    );
+    let answer = data(&api, &query).await;
+    let names = common::names(&answer["commune"]["quartiers"]);
+    assert!(names.contains(&"Hamdallaye"), "{names:?}");
+    let total: usize = [
+        "Commune I",
+        "Commune II",
+        "Commune III",
+        "Commune IV",
+        "Commune V",
+        "Commune VI",
+    ]
+    .iter()
+    .map(|c| {
+        let id = graph.find_by_name(c, Level::Commune)[0];
+        atlas.quartiers().iter().filter(|q| q.commune == id).count()
+    })
+    .sum();
+    assert_eq!(total, 71);
+    assert_eq!(
+        answer["locate"],
+        json!({"commune": {"name": "Commune IV"},
+               "quartier": {"name": "Hamdallaye", "pcode": "ML090104223", "commune": {"name": "Commune IV"}},
+               "region": {"name": "Bamako"}})
+    );
+}

@@ -95,6 +95,11 @@ pub(super) fn geometry(
     simplify: Option<f64>,
     precision: Option<i32>,
 ) -> Result<Option<GeoJson>> {
+    check_tolerances(simplify, precision)?;
+    geometry_of(shape.shape.as_ref(), simplify, precision)
+}
+
+fn check_tolerances(simplify: Option<f64>, precision: Option<i32>) -> Result<()> {
     let precision = precision.unwrap_or(MAX_PRECISION);
     if !(0..=MAX_PRECISION).contains(&precision) {
         return Err(ApiError::BadInput(format!(
@@ -110,7 +115,17 @@ pub(super) fn geometry(
         )
         .extend());
     }
-    Ok(shape.shape.as_ref().map(|polygons| {
+    Ok(())
+}
+
+/// The GeoJSON of `shape`, simplified and rounded as asked (checked by [`geometry`]).
+fn geometry_of(
+    shape: Option<&MultiPolygon<f64>>,
+    simplify: Option<f64>,
+    precision: Option<i32>,
+) -> Result<Option<GeoJson>> {
+    let precision = precision.unwrap_or(MAX_PRECISION);
+    Ok(shape.map(|polygons| {
         let simplified;
         let polygons = match simplify {
             Some(metres) if metres > 0.0 => {
@@ -617,6 +632,15 @@ impl LocationView {
             })
     }
 
+    /// The quartier of Bamako whose shape holds the point (null outside the district).
+    async fn quartier(&self, ctx: &Context<'_>) -> Option<QuartierView> {
+        let atlas = graph(ctx).atlas().ok()?;
+        atlas.quartier_at(self.point).map(|index| QuartierView {
+            index,
+            as_of: self.commune.as_of,
+        })
+    }
+
     /// Other communes whose shape also holds the point (on a shared border, or where
     /// COD-AB's shapes overlap); usually empty.
     async fn also_in(&self) -> Vec<Commune> {
@@ -664,4 +688,95 @@ pub(super) fn locate(
         others: rest.to_vec(),
         point,
     }))
+}
+
+/// A quartier of Bamako (COD-AB's fourth level), inside one of the district's communes. Not an
+/// `AdminUnit`: no source gives quartiers codes, figures or history of our kind.
+pub struct QuartierView {
+    index: usize,
+    as_of: NaiveDate,
+}
+
+impl QuartierView {
+    fn quartier<'a>(&self, graph: &'a AdminGraph) -> Option<&'a crate::model::Quartier> {
+        graph
+            .atlas()
+            .ok()
+            .and_then(|atlas| atlas.quartiers().get(self.index))
+    }
+}
+
+#[Object(name = "Quartier")]
+impl QuartierView {
+    /// OCHA's p-code ("ML090104223").
+    async fn pcode<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+        self.quartier(graph(ctx)).map(|q| q.pcode.as_str())
+    }
+
+    /// COD-AB's name.
+    async fn name<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+        self.quartier(graph(ctx)).map(|q| q.name.as_str())
+    }
+
+    /// The name `reference/bamako_quartiers.csv` gives it, where one matches (null: none does).
+    async fn other_name<'a>(&self, ctx: &Context<'a>) -> Option<&'a str> {
+        self.quartier(graph(ctx))?.other_name.as_deref()
+    }
+
+    /// The commune it lies in.
+    async fn commune(&self, ctx: &Context<'_>) -> Option<Commune> {
+        self.quartier(graph(ctx)).map(|q| {
+            Commune::from(UnitAt {
+                id: q.commune,
+                as_of: self.as_of,
+            })
+        })
+    }
+
+    /// Its shape (COD-AB's), as GeoJSON.
+    async fn geometry(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Simplify to this tolerance, in metres (0 to 100000).")] simplify: Option<
+            f64,
+        >,
+        #[graphql(desc = "Decimals of each coordinate, 0 to 6 (default 6).")] precision: Option<
+            i32,
+        >,
+    ) -> Result<Option<GeoJson>> {
+        check_tolerances(simplify, precision)?;
+        geometry_of(
+            self.quartier(graph(ctx)).map(|q| &q.shape),
+            simplify,
+            precision,
+        )
+    }
+
+    /// The area of its shape, km² (geodesic).
+    async fn computed_area(&self, ctx: &Context<'_>) -> Option<f64> {
+        use geo::GeodesicArea;
+        self.quartier(graph(ctx))
+            .map(|q| round_km2(q.shape.geodesic_area_unsigned() / 1e6))
+    }
+
+    /// Who to name wherever the shape is shown (CC BY-IGO).
+    async fn attribution(&self) -> &'static str {
+        ATTRIBUTION
+    }
+}
+
+/// The quartiers of a commune (Bamako's six have them; no other does).
+pub(super) fn quartiers_of(graph: &AdminGraph, at: UnitAt) -> Result<Vec<QuartierView>> {
+    let atlas = graph.atlas().map_err(unavailable)?;
+    let mut found: Vec<usize> = (0..atlas.quartiers().len())
+        .filter(|i| atlas.quartiers()[*i].commune == at.id)
+        .collect();
+    found.sort_by(|a, b| atlas.quartiers()[*a].name.cmp(&atlas.quartiers()[*b].name));
+    Ok(found
+        .into_iter()
+        .map(|index| QuartierView {
+            index,
+            as_of: at.as_of,
+        })
+        .collect())
 }

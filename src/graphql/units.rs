@@ -784,6 +784,12 @@ unit_object! {
         graph(ctx).unit(self.0.id).urban.unwrap_or(false)
     }
 
+    /// Bamako's quartiers in this commune (COD-AB's fourth level, 71 in the district's six
+    /// communes, from IOM with the government); empty for every other commune.
+    async fn quartiers(&self, ctx: &Context<'_>) -> Result<Vec<super::geometry::QuartierView>> {
+        super::geometry::quartiers_of(graph(ctx), self.0)
+    }
+
     /// The cercle the commune lies in on `asOf` (default: this object's date); null for
     /// Bamako's communes, and where the cercle is unknown (Salam since 2016).
     async fn cercle(

@@ -276,6 +276,14 @@ impl Atlas {
     pub fn quartiers(&self) -> &[Quartier] {
         &self.quartiers
     }
+
+    /// The quartier of Bamako whose shape holds the point, by its index (71 shapes: each is
+    /// tried, its bounding box first).
+    pub fn quartier_at(&self, point: Point<f64>) -> Option<usize> {
+        self.quartiers.iter().position(|q| {
+            q.shape.bounding_rect().is_some_and(|r| r.contains(&point)) && q.shape.contains(&point)
+        })
+    }
 }
 
 impl AdminGraph {
