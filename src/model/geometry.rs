@@ -98,6 +98,8 @@ pub struct Atlas {
     places: Vec<Place>,
     place_tree: RTree<GeomWithData<[f64; 2], usize>>,
     place_names: HashMap<String, Vec<usize>>,
+    /// The places of each commune (COD-AB's list's commune), in the list's order.
+    places_by_commune: HashMap<UnitId, Vec<usize>>,
     quartiers: Vec<Quartier>,
     /// Unions by unit and the communes (with their placement confidence) they are made of: a
     /// unit whose communes do not change between two dates shares one union.
@@ -183,6 +185,10 @@ impl Atlas {
                 .or_default()
                 .push(i);
         }
+        let mut places_by_commune: HashMap<UnitId, Vec<usize>> = HashMap::new();
+        for (i, place) in places.iter().enumerate() {
+            places_by_commune.entry(place.commune).or_default().push(i);
+        }
         let mut quartiers = Vec::with_capacity(records.quartiers.len());
         for (n, record) in records.quartiers.into_iter().enumerate() {
             quartiers.push(Quartier {
@@ -200,6 +206,7 @@ impl Atlas {
             places,
             place_tree,
             place_names,
+            places_by_commune,
             quartiers,
             unions: Mutex::new(HashMap::new()),
         })
@@ -268,9 +275,10 @@ impl Atlas {
 
     /// The places COD-AB's list puts in `commune`.
     pub fn places_of_commune(&self, commune: UnitId) -> Vec<usize> {
-        (0..self.places.len())
-            .filter(|i| self.places[*i].commune == commune)
-            .collect()
+        self.places_by_commune
+            .get(&commune)
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn quartiers(&self) -> &[Quartier] {
