@@ -57,7 +57,7 @@ pub struct Config {
     pub max_depth: usize,
 
     /// Highest cost a query may have; a list field counts its selection once per item it may
-    /// return (its `first`/`last`/`limit` argument, else `--list-factor`).
+    /// return (its `first`/`last` argument, else `--list-factor`).
     #[arg(long, env = "MALI_ADMIN_MAX_COMPLEXITY", default_value_t = Limits::default().complexity)]
     pub max_complexity: u64,
 

@@ -501,3 +501,44 @@ async fn units_count_their_cercles_and_communes_and_grow_between_censuses() {
         "Yangasso's placement is uncertain"
     );
 }
+
+#[tokio::test]
+async fn a_cursor_is_bound_to_its_list_and_refused_under_another() {
+    let api = api();
+    let d = data(
+        &api,
+        r#"{ communes(filter: { urban: true }, first: 2) { edges { cursor node { name } } } }"#,
+    )
+    .await;
+    let cursor = &d["communes"]["edges"][1]["cursor"];
+    // The same list pages on from it.
+    let next = data(
+        &api,
+        &format!(r#"{{ communes(filter: {{ urban: true }}, first: 1, after: {cursor}) {{ nodes {{ urban }} }} }}"#),
+    )
+    .await;
+    assert_eq!(next["communes"]["nodes"][0]["urban"], true);
+    // Another filter, another order, another date, another list: refused.
+    for other in [
+        format!(r#"{{ communes(first: 1, after: {cursor}) {{ totalCount }} }}"#),
+        format!(
+            r#"{{ communes(filter: {{ urban: true }}, orderBy: {{ field: CODE }}, first: 1, after: {cursor}) {{ totalCount }} }}"#
+        ),
+        format!(
+            r#"{{ communes(filter: {{ urban: true }}, asOf: "2010-01-01", first: 1, after: {cursor}) {{ totalCount }} }}"#
+        ),
+        format!(
+            r#"{{ cercles(filter: {{ urban: true }}, first: 1, before: {cursor}) {{ totalCount }} }}"#
+        ),
+    ] {
+        let errors = errors(&api, &other).await;
+        assert_eq!(errors[0]["extensions"]["code"], "INVALID_CURSOR", "{other}");
+        assert!(
+            errors[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("another list"),
+            "{other}: {errors:?}"
+        );
+    }
+}

@@ -383,13 +383,14 @@ async fn bad_arguments_get_coded_errors() {
             r#"{ cercle(name: "Kati") { region(asOf: "1980-01-01") { name } } }"#,
             "OUT_OF_RANGE",
         ),
+        // A literal that is no date is refused by validation, before execution.
         (
             r#"{ regions(asOf: "2010-1-1") { name } }"#,
-            "BAD_USER_INPUT",
+            "GRAPHQL_VALIDATION_FAILED",
         ),
         (
             r#"{ regions(asOf: "2010-02-30") { name } }"#,
-            "BAD_USER_INPUT",
+            "GRAPHQL_VALIDATION_FAILED",
         ),
         (r#"{ regions { nom } }"#, "GRAPHQL_VALIDATION_FAILED"),
         (r#"{ regions { name "#, "GRAPHQL_PARSE_FAILED"),
@@ -397,4 +398,44 @@ async fn bad_arguments_get_coded_errors() {
         let errors = errors(&api, query).await;
         assert_eq!(errors[0]["extensions"]["code"], code, "{query}: {errors:?}");
     }
+}
+
+#[tokio::test]
+async fn every_map_has_a_key_and_every_source_of_its_counts() {
+    let api = api();
+    let d = data(
+        &api,
+        "{ maps { key name statedCountsBySource { source cercles arrondissements communes villages confidence } } }",
+    )
+    .await;
+    let maps = d["maps"].as_array().unwrap();
+    let keys: Vec<&str> = maps.iter().map(|m| m["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        [
+            "A:1996-11-04",
+            "A:2001-06-07",
+            "B:2016-01-19",
+            "C:2023-03-13"
+        ]
+    );
+    let c = maps[3]["statedCountsBySource"].as_array().unwrap();
+    let column =
+        |field: &str| -> Vec<serde_json::Value> { c.iter().map(|s| s[field].clone()).collect() };
+    assert_eq!(
+        column("cercles"),
+        [json!(159), json!(156), json!(156), json!(159), json!(159)]
+    );
+    assert_eq!(
+        column("communes"),
+        [json!(819), json!(819), json!(807), json!(815), json!(815)]
+    );
+    assert_eq!(
+        column("arrondissements"),
+        [json!(466), json!(466), json!(null), json!(474), json!(481)]
+    );
+    assert_eq!(c[0]["source"], "seed 000");
+    assert_eq!(c[4]["confidence"], "LOW");
+    let b = maps[2]["statedCountsBySource"].as_array().unwrap();
+    assert!(b.iter().all(|s| s["cercles"] == 56));
 }

@@ -430,6 +430,9 @@ async fn readyz_says_the_data_is_loaded() {
     assert_eq!(body["ready"], true);
     assert_eq!(body["dataVersion"], common::graph().version());
     assert!(body["units"].as_u64().unwrap() > 800);
+    // The schema serves the same version.
+    let answer = send_to(&app(), post_query("{ dataVersion }", GRAPHQL_RESPONSE)).await;
+    assert_eq!(answer.json()["data"]["dataVersion"], body["dataVersion"]);
 }
 
 #[tokio::test]
@@ -490,4 +493,32 @@ async fn graphiql_can_be_switched_off() {
     let app = app_with(&Policy::default(), settings);
     let reply = send_to(&app, Request::get("/").body(Body::empty()).unwrap()).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn client_mistakes_are_counted_under_their_own_codes_not_as_our_faults() {
+    let app = app();
+    send_to(
+        &app,
+        post_query("{ regions(asOf: 2010) { name } }", GRAPHQL_RESPONSE),
+    )
+    .await;
+    let missing =
+        json!({"query": "query C($n: String!) { cercle(name: $n) { name } }", "variables": {}});
+    send_to(
+        &app,
+        common::http::post(missing.to_string(), GRAPHQL_RESPONSE),
+    )
+    .await;
+    let text = send_to(&app, Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .text();
+    assert!(
+        text.contains(r#"mali_admin_graphql_errors_total{code="BAD_USER_INPUT"}"#),
+        "{text}"
+    );
+    assert!(
+        !text.contains(r#"mali_admin_graphql_errors_total{code="INTERNAL_SERVER_ERROR"}"#),
+        "{text}"
+    );
 }

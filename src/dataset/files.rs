@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use super::DatasetError;
 use super::records::{
     Code, CodeSystem, Confidence, ContainmentRecord, FigureKind, Level, LineageKind, LineageRecord,
-    MapRecord, Period, PopulationFigure, RegionKind, ReorganisationRecord, UnitCounts, UnitRecord,
+    MapRecord, Period, PopulationFigure, RegionKind, ReorganisationRecord, StatedCountRecord,
+    UnitCounts, UnitRecord,
 };
 use super::table::{Row, Table};
 
@@ -447,10 +448,58 @@ pub(super) fn read_maps(table: &Table) -> Result<Vec<MapRecord>, DatasetError> {
                 counts: counts("")?,
                 stated: counts("stated_")?,
                 stated_by: row.required("stated_by")?,
+                stated_by_sources: Vec::new(),
                 origin: row.origin(),
             })
         })
         .collect()
+}
+
+pub(super) fn read_stated_counts(table: &Table) -> Result<Vec<StatedCountRecord>, DatasetError> {
+    table
+        .rows()
+        .map(|row| {
+            Ok(StatedCountRecord {
+                map: row.required("map")?,
+                from: row.date("from")?,
+                source: row.required("source")?,
+                stated: row.optional("stated"),
+                regions: row.optional_number("regions")?,
+                districts: row.optional_number("districts")?,
+                cercles: row.optional_number("cercles")?,
+                arrondissements: row.optional_number("arrondissements")?,
+                communes: row.optional_number("communes")?,
+                urban_communes: row.optional_number("urban_communes")?,
+                villages: row.optional_number("villages")?,
+                confidence: row.confidence("confidence")?,
+                origin: row.origin(),
+            })
+        })
+        .collect()
+}
+
+/// Gives each map the statements of its counts; a statement of no map is an error.
+pub(super) fn attach_stated_counts(
+    maps: &mut [MapRecord],
+    stated: Vec<StatedCountRecord>,
+) -> Result<(), DatasetError> {
+    for record in stated {
+        let map = maps
+            .iter_mut()
+            .find(|map| map.name == record.map && map.period.from == Some(record.from));
+        match map {
+            Some(map) => map.stated_by_sources.push(record),
+            None => {
+                return Err(DatasetError::invalid(
+                    "stated_counts.csv",
+                    record.origin.line,
+                    "from",
+                    "names no map of maps.csv (map and first day)",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn read_reorganisations(

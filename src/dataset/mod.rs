@@ -40,6 +40,7 @@ data_files!(
     "commune_moves.csv",
     "lineage.csv",
     "maps.csv",
+    "stated_counts.csv",
     "reorganisations.csv",
     "groups.csv",
     "group_shares.csv",
@@ -172,7 +173,7 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
             "basis",
         ],
     )?)?;
-    let maps = files::read_maps(&table(
+    let mut maps = files::read_maps(&table(
         "maps.csv",
         &[
             "map",
@@ -185,6 +186,11 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
             "stated_by",
         ],
     )?)?;
+    let stated_counts = files::read_stated_counts(&table(
+        "stated_counts.csv",
+        &["map", "from", "source", "confidence"],
+    )?)?;
+    files::attach_stated_counts(&mut maps, stated_counts)?;
     let reorganisations = files::read_reorganisations(&table(
         "reorganisations.csv",
         &["date", "name", "legal_acts", "date_confidence", "summary"],

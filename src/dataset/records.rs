@@ -187,6 +187,29 @@ pub struct MapRecord {
     pub counts: UnitCounts,
     pub stated: UnitCounts,
     pub stated_by: String,
+    /// Every source's statement of the map's counts (`stated_counts.csv`), in the file's order.
+    pub stated_by_sources: Vec<StatedCountRecord>,
+    pub origin: Origin,
+}
+
+/// The counts of a map as one source states them; a count the source does not give is `None`.
+#[derive(Debug, Clone)]
+pub struct StatedCountRecord {
+    /// The map ("A", "B", "C") and the first day of its period.
+    pub map: String,
+    pub from: NaiveDate,
+    /// Who states the counts, and when.
+    pub source: String,
+    /// The source's words, where it has them.
+    pub stated: Option<String>,
+    pub regions: Option<u32>,
+    pub districts: Option<u32>,
+    pub cercles: Option<u32>,
+    pub arrondissements: Option<u32>,
+    pub communes: Option<u32>,
+    pub urban_communes: Option<u32>,
+    pub villages: Option<u32>,
+    pub confidence: Confidence,
     pub origin: Origin,
 }
 

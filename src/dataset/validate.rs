@@ -120,14 +120,14 @@ fn index_units(units: &[UnitRecord]) -> Result<HashMap<&str, &UnitRecord>, Datas
             ));
         }
         for code in &unit.codes {
-            if let Some(other) = by_system_code.insert((code.system, code.value.as_str()), unit) {
-                if other.code != unit.code {
-                    return Err(at(
-                        &unit.origin,
-                        "code",
-                        format!("the code `{}` is also {}'s", code.value, other.name),
-                    ));
-                }
+            if let Some(other) = by_system_code.insert((code.system, code.value.as_str()), unit)
+                && other.code != unit.code
+            {
+                return Err(at(
+                    &unit.origin,
+                    "code",
+                    format!("the code `{}` is also {}'s", code.value, other.name),
+                ));
             }
         }
     }
@@ -185,10 +185,10 @@ fn check_containment(
                 ),
             ));
         }
-        if let (Some(from), Some(until)) = (record.period.from, record.period.until) {
-            if from >= until {
-                return Err(at(&record.origin, "until", "is not after `from`"));
-            }
+        if let (Some(from), Some(until)) = (record.period.from, record.period.until)
+            && from >= until
+        {
+            return Err(at(&record.origin, "until", "is not after `from`"));
         }
         parents_of.entry(child.code.as_str()).or_default().push(i);
     }

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::{coded, with_code};
 use super::field_order::FieldOrder;
+use super::input_values;
 use super::limits::{self, Limits, Policy, code};
 use crate::doorkeeper::Doorkeeper;
 
@@ -119,6 +120,13 @@ impl Admission {
         let (doc, order) = match cached {
             Some(prepared) => {
                 self.check_kind(&prepared.doc, name, operations)?;
+                input_values::check_variables(
+                    &self.registry,
+                    &prepared.doc,
+                    name,
+                    &request.variables,
+                )
+                .map_err(Refused::Error)?;
                 if prepared.takes_variables {
                     limits::check(
                         &self.limits,
@@ -141,6 +149,9 @@ impl Admission {
                 })?;
                 self.check_kind(&doc, name, operations)?;
                 self.check_introspection(&doc)?;
+                input_values::check_literals(&self.registry, &doc).map_err(Refused::Error)?;
+                input_values::check_variables(&self.registry, &doc, name, &request.variables)
+                    .map_err(Refused::Error)?;
                 limits::check(&self.limits, &self.registry, &doc, &request.variables)
                     .map_err(Refused::Error)?;
                 let order = Arc::new(FieldOrder::of(&doc, name));

@@ -13,8 +13,18 @@ use crate::dataset::DATA_START;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
-#[Scalar(name = "Date")]
+/// A calendar date as a string `YYYY-MM-DD` (RFC 3339's `full-date`, e.g. "2010-01-01"): no
+/// time, no time zone. A literal that is not one is refused when the document is validated.
+#[Scalar(
+    name = "Date",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"
+)]
 impl ScalarType for Date {
+    /// Lets validation refuse a literal that is not a date, whether or not its field runs.
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if parse_iso_date(text).is_some())
+    }
+
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             Value::String(text) => parse_iso_date(text).map(Date).ok_or_else(|| {

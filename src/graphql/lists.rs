@@ -6,6 +6,7 @@ use async_graphql::{Enum, ErrorExtensions, InputObject, OutputType, Result, Simp
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
 use super::query::lookup;
@@ -160,9 +161,33 @@ fn figure(graph: &AdminGraph, id: UnitId, year: i32) -> Option<i64> {
         .and_then(|f| i64::try_from(f.value).ok())
 }
 
-/// A position in a list, opaque to clients.
+/// A position in a list, opaque to clients, bound to the list it came from: an offset is
+/// only meaningful under the same filter, order and date, so a cursor of another list is
+/// `INVALID_CURSOR` rather than a silent jump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ListCursor(usize);
+pub struct ListCursor {
+    offset: usize,
+    list: ListBinding,
+}
+
+/// What a cursor is bound to: a fingerprint of its list's levels, filter, order and date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListBinding(u32);
+
+impl ListBinding {
+    /// The binding of the list of `levels` under `filter` and `order`, on `date`.
+    pub fn of(
+        levels: &[dataset::Level],
+        filter: Option<&UnitFilter>,
+        order: Option<&UnitOrder>,
+        date: NaiveDate,
+    ) -> ListBinding {
+        let digest = Sha256::digest(format!("{levels:?}|{filter:?}|{order:?}|{date}"));
+        ListBinding(u32::from_be_bytes([
+            digest[0], digest[1], digest[2], digest[3],
+        ]))
+    }
+}
 
 impl CursorType for ListCursor {
     type Error = ApiError;
@@ -171,12 +196,16 @@ impl CursorType for ListCursor {
         let invalid = || ApiError::InvalidCursor(s.to_owned());
         let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| invalid())?;
         let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-        let offset = text.strip_prefix("offset:").ok_or_else(invalid)?;
-        offset.parse().map(ListCursor).map_err(|_| invalid())
+        let rest = text.strip_prefix("offset:").ok_or_else(invalid)?;
+        let (offset, list) = rest.split_once(':').ok_or_else(invalid)?;
+        Ok(ListCursor {
+            offset: offset.parse().map_err(|_| invalid())?,
+            list: ListBinding(u32::from_str_radix(list, 16).map_err(|_| invalid())?),
+        })
     }
 
     fn encode_cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("offset:{}", self.0))
+        URL_SAFE_NO_PAD.encode(format!("offset:{}:{:08x}", self.offset, self.list.0))
     }
 }
 
@@ -201,10 +230,11 @@ pub const MAX_PAGE: usize = 1000;
 pub const DEFAULT_PAGE: usize = 100;
 
 /// One page of `items`, Relay-style: `after`/`before` narrow the list, then `first` keeps the
-/// start of what is left or `last` its end.
+/// start of what is left or `last` its end. Cursors must be bound to `list`.
 pub fn paginate<T: OutputType>(
     items: Vec<T>,
     page: PageRequest,
+    list: ListBinding,
 ) -> Result<Connection<ListCursor, T, ListTotals>> {
     let size = |n: Option<i32>, name: &str| -> Result<Option<usize>> {
         match n {
@@ -222,7 +252,11 @@ pub fn paginate<T: OutputType>(
     let last = size(page.last, "last")?;
     let decode = |cursor: Option<String>| -> Result<Option<usize>> {
         cursor
-            .map(|c| ListCursor::decode_cursor(&c).map(|c| c.0).map_err(coded))
+            .map(|text| match ListCursor::decode_cursor(&text) {
+                Ok(cursor) if cursor.list == list => Ok(cursor.offset),
+                Ok(_) => Err(coded(ApiError::ForeignCursor(text))),
+                Err(error) => Err(coded(error)),
+            })
             .transpose()
     };
     let total = items.len();
@@ -251,7 +285,7 @@ pub fn paginate<T: OutputType>(
             .enumerate()
             .skip(start)
             .take(end - start)
-            .map(|(offset, item)| Edge::new(ListCursor(offset), item)),
+            .map(|(offset, item)| Edge::new(ListCursor { offset, list }, item)),
     );
     Ok(connection)
 }

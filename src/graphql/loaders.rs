@@ -16,8 +16,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::runtime::Timer;
 use chrono::NaiveDate;
-use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
+use futures_util::future::{self, BoxFuture};
+use futures_util::task::{FutureObj, Spawn, SpawnError};
 
 use crate::dataset::Level;
 use crate::model::{AdminGraph, UnitId};
@@ -122,6 +125,23 @@ impl BatchQueue {
     }
 }
 
+/// The loaders "spawn" their batches into the request's queue.
+impl Spawn for BatchQueue {
+    fn spawn_obj(&self, batch: FutureObj<'static, ()>) -> Result<(), SpawnError> {
+        self.push(batch.boxed());
+        Ok(())
+    }
+}
+
+/// No timer: a queued batch runs when its level is complete, so it has nothing to wait for.
+struct NoDelay;
+
+impl Timer for NoDelay {
+    fn delay(&self, _: Duration) -> BoxFuture<'static, ()> {
+        future::ready(()).boxed()
+    }
+}
+
 /// One request's loaders.
 pub struct Loaders {
     pub descendants: DataLoader<DescendantsLoader>,
@@ -130,17 +150,17 @@ pub struct Loaders {
 
 impl Loaders {
     pub fn new(graph: Arc<AdminGraph>, stats: Arc<LoaderStats>, queue: &BatchQueue) -> Loaders {
-        let spawner = |queue: BatchQueue| move |batch| queue.push(batch);
         Loaders {
             descendants: DataLoader::new(
                 DescendantsLoader {
                     graph: graph.clone(),
                     stats: stats.clone(),
                 },
-                spawner(queue.clone()),
+                queue.clone(),
+                NoDelay,
             )
             .delay(Duration::ZERO),
-            ancestors: DataLoader::new(AncestorLoader { graph, stats }, spawner(queue.clone()))
+            ancestors: DataLoader::new(AncestorLoader { graph, stats }, queue.clone(), NoDelay)
                 .delay(Duration::ZERO),
         }
     }

@@ -10,6 +10,7 @@ mod federation;
 mod field_order;
 pub mod geometry;
 mod history;
+mod input_values;
 mod limits;
 mod lists;
 mod loaders;
@@ -189,25 +190,25 @@ impl Api {
         poll_fn(|cx| {
             let (flag, waker) = watch.get_or_insert_with(|| WakeWatch::new(cx.waker()));
             flag.follow(cx.waker());
-            loop {
-                flag.woken.store(false, Ordering::Relaxed);
-                if let Poll::Ready(response) =
-                    response.as_mut().poll(&mut Context::from_waker(waker))
-                {
-                    return Poll::Ready(response);
-                }
-                if flag.woken.load(Ordering::Relaxed) {
-                    // The query yielded with more to do (async-graphql's lists and field sets
-                    // yield after a first pass): it is rescheduled; the level is not complete.
-                    return Poll::Pending;
-                }
-                running.extend(queue.take());
-                let before = running.len();
-                running.retain_mut(|batch| batch.as_mut().poll(cx).is_pending());
-                if running.len() == before {
-                    return Poll::Pending;
-                }
+            flag.woken.store(false, Ordering::Relaxed);
+            if let Poll::Ready(response) = response.as_mut().poll(&mut Context::from_waker(waker)) {
+                return Poll::Ready(response);
             }
+            if flag.woken.load(Ordering::Relaxed) {
+                // The query yielded with more to do: it is rescheduled; the level is not
+                // complete.
+                return Poll::Pending;
+            }
+            running.extend(queue.take());
+            let before = running.len();
+            running.retain_mut(|batch| batch.as_mut().poll(cx).is_pending());
+            if running.len() < before {
+                // A level's batches ran: the next level starts on a later poll, so that a
+                // query made only of in-memory work still yields to the runtime (and to the
+                // request's time limit) between levels.
+                cx.waker().wake_by_ref();
+            }
+            Poll::Pending
         })
         .await
     }
@@ -268,7 +269,9 @@ fn federated_schema_builder() -> SchemaBuilder<FederatedQuery, EmptyMutation, Em
 
 /// The schema's SDL, as served (checked into `schema.graphql`).
 pub fn schema_sdl() -> String {
-    schema_builder().finish().sdl()
+    schema_builder()
+        .finish()
+        .sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
 /// The federated subgraph's SDL, as `_service { sdl }` gives it to a router (checked into

@@ -1,8 +1,9 @@
 //! Peoples, languages and religions in the schema (seed 002), linked to the units they live in.
 
-use async_graphql::{Context, Enum, Object};
+use async_graphql::{Context, Enum, ID, Object};
 use chrono::NaiveDate;
 
+use super::date::Date;
 use super::units::{AdminUnit, UnitAt, graph};
 use crate::dataset::{GroupShareRecord, LanguageRecord, ReligionRecord};
 use crate::model::{AdminGraph, GroupId, GroupPlace};
@@ -24,8 +25,31 @@ pub struct Group {
     pub as_of: NaiveDate,
 }
 
+impl Group {
+    /// The group's own share in the seed's list of groups.
+    fn own_percent(&self, graph: &AdminGraph) -> Option<f64> {
+        let key = &graph.group(self.id).key;
+        graph
+            .group_shares(self.id)
+            .into_iter()
+            .find(|s| s.groups.len() == 1 && &s.groups[0] == key)
+            .and_then(|s| s.percent)
+    }
+}
+
 #[Object]
 impl Group {
+    /// An opaque global ID (Relay) of the group seen on this object's date (its places
+    /// depend on it): `node(id:)` fetches this object again. The date-free key is `key`.
+    pub(super) async fn id(&self, ctx: &Context<'_>) -> ID {
+        super::node::group_id(&graph(ctx).group(self.id).key, self.as_of)
+    }
+
+    /// The date this object answers for: its places are those of this date.
+    async fn as_of(&self) -> Date {
+        Date(self.as_of)
+    }
+
     /// A stable key ("peuhl").
     async fn key<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
         &graph(ctx).group(self.id).key
@@ -43,14 +67,14 @@ impl Group {
 
     /// The group's share of the population in per cent, as the seed's list of groups gives it;
     /// null where the seed gives none. Other figures the seed gives are in `shares`.
+    async fn percent(&self, ctx: &Context<'_>) -> Option<f64> {
+        self.own_percent(graph(ctx))
+    }
+
+    /// The group's share of the population in per cent (the same as `percent`).
+    #[graphql(deprecation = "Use `percent`: every percentage is named `percent`.")]
     async fn share(&self, ctx: &Context<'_>) -> Option<f64> {
-        let graph = graph(ctx);
-        let key = &graph.group(self.id).key;
-        graph
-            .group_shares(self.id)
-            .into_iter()
-            .find(|s| s.groups.len() == 1 && &s.groups[0] == key)
-            .and_then(|s| s.percent)
+        self.own_percent(graph(ctx))
     }
 
     /// Every share the seed gives for the group, alone or together with others, with the
@@ -223,6 +247,11 @@ impl Language {
 
 #[Object]
 impl Language {
+    /// An opaque global ID (Relay): `node(id:)` fetches the language again.
+    pub(super) async fn id(&self) -> ID {
+        super::node::language_id(&self.record.key)
+    }
+
     /// A stable key ("bambara").
     async fn key(&self) -> &str {
         &self.record.key
@@ -250,6 +279,12 @@ impl Language {
 
     /// Per cent of Malians who speak it, where the seed says (Bambara: about 80, as a lingua
     /// franca).
+    async fn percent(&self) -> Option<f64> {
+        self.record.speakers_percent
+    }
+
+    /// Per cent of Malians who speak it (the same as `percent`).
+    #[graphql(deprecation = "Use `percent`: every percentage is named `percent`.")]
     async fn speakers_percent(&self) -> Option<f64> {
         self.record.speakers_percent
     }
@@ -295,6 +330,11 @@ impl Religion {
 
 #[Object]
 impl Religion {
+    /// An opaque global ID (Relay): `node(id:)` fetches the religion again.
+    pub(super) async fn id(&self) -> ID {
+        super::node::religion_id(&self.record.key)
+    }
+
     /// A stable key ("islam").
     async fn key(&self) -> &str {
         &self.record.key

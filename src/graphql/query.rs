@@ -5,12 +5,13 @@ use async_graphql::{Context, ErrorExtensions, ID, Object, OutputType, Result, Si
 use chrono::NaiveDate;
 
 use super::date::{Date, resolve_date};
-use super::error::{ApiError, Candidate};
+use super::error::{ApiError, Candidate, or_null};
 use super::history::Reorganisation;
 use super::lists::{
-    ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order, paginate,
+    ListBinding, ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order,
+    paginate,
 };
-use super::node::resolve_global_id;
+use super::node::{Identified, resolve_global_id};
 use super::people::{Group, Language, Religion};
 use super::search::SearchResult;
 use super::units::{
@@ -72,10 +73,7 @@ pub(super) fn lookup(
         return graph
             .find_by_code(code)
             .filter(|id| graph.unit(*id).level == level)
-            .ok_or_else(|| ApiError::NotFound {
-                level: level.name(),
-                query: code.to_owned(),
-            });
+            .ok_or_else(|| not_found(graph, level, code, date));
     }
     let Some(name) = name else {
         return Err(ApiError::BadInput(format!(
@@ -88,14 +86,12 @@ pub(super) fn lookup(
         found.retain(|id| ever_within(graph, *id, within_level, within_name));
     }
     match found.as_slice() {
-        [] => Err(ApiError::NotFound {
-            level: level.name(),
-            query: match within {
-                Some((within_level, within_name)) => {
-                    format!("{name}` in a {} named `{within_name}", within_level.name())
-                }
-                None => name.to_owned(),
-            },
+        [] => Err(match within {
+            Some((within_level, within_name)) => ApiError::not_found(
+                level.name(),
+                format!("{name}` in a {} named `{within_name}", within_level.name()),
+            ),
+            None => not_found(graph, level, name, date),
         }),
         [one] => Ok(*one),
         many => Err(ApiError::Ambiguous {
@@ -111,6 +107,58 @@ pub(super) fn lookup(
                 })
                 .collect(),
         }),
+    }
+}
+
+/// How many names a `NOT_FOUND` suggests.
+const SUGGESTIONS: usize = 3;
+
+/// `NOT_FOUND` for a name or code that no unit of `level` ever had, saying what it is at
+/// another level (Bamako is the District, not a cercle) and suggesting the nearest names of
+/// `level` (Sikaso: Sikasso), as `search` ranks them.
+fn not_found(graph: &AdminGraph, level: Level, query: &str, date: NaiveDate) -> ApiError {
+    let elsewhere: Vec<String> = [Level::Country, Level::Region, Level::Cercle, Level::Commune]
+        .into_iter()
+        .filter(|other| *other != level)
+        .filter_map(|other| {
+            let found = graph.find_by_name(query, other);
+            let first = *found.first()?;
+            let record = graph.unit(first);
+            let what = match record.region_kind {
+                Some(crate::dataset::RegionKind::District) => "the District".to_owned(),
+                _ => format!("a {}", other.name()),
+            };
+            let ask = match other {
+                Level::Country => "country".to_owned(),
+                Level::Region => format!("region(name: \"{}\")", record.name),
+                Level::Cercle => format!("cercle(name: \"{}\")", record.name),
+                Level::Commune => format!("commune(name: \"{}\")", record.name),
+            };
+            Some(format!("`{}` is {what}: ask `{ask}`", record.name))
+        })
+        .collect();
+    let hint = if elsewhere.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", elsewhere.join("; "))
+    };
+    let suggestions = graph
+        .search(query, &[level], None, SUGGESTIONS)
+        .into_iter()
+        .filter_map(|hit| match hit.found {
+            crate::model::Found::Unit(id) => Some(Candidate {
+                code: graph.unit(id).code.clone(),
+                name: graph.unit(id).name.clone(),
+                within: graph.describe_location(id, date),
+            }),
+            crate::model::Found::Group(_) | crate::model::Found::Place(_) => None,
+        })
+        .collect();
+    ApiError::NotFound {
+        level: level.name(),
+        query: query.to_owned(),
+        hint,
+        suggestions,
     }
 }
 
@@ -144,6 +192,9 @@ impl From<UnitCounts> for MapCounts {
 /// periods: 701 communes before 2001-06-07, 703 after.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct AdministrativeMap {
+    /// A key unique to the map's period, its name and first day ("A:1996-11-04",
+    /// "A:2001-06-07", "B:2016-01-19", "C:2023-03-13"): map A has two periods, both named "A".
+    pub key: String,
     /// "A", "B" or "C".
     pub name: String,
     /// The first day of the period.
@@ -157,6 +208,53 @@ pub struct AdministrativeMap {
     pub stated_counts: MapCounts,
     /// Who states `statedCounts`.
     pub stated_by: String,
+    /// Every source's statement of the map's counts, which disagree (map C: 156 or 159
+    /// cercles, 466, 474 or 481 arrondissements, 807, 815 or 819 communes), each with its
+    /// source and confidence. `statedCounts` gives one of them.
+    pub stated_counts_by_source: Vec<StatedCounts>,
+}
+
+/// The counts of a map as one source states them; null where the source gives none.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct StatedCounts {
+    /// Who states them, and when.
+    pub source: String,
+    /// The source's words, where we have them.
+    pub stated: Option<String>,
+    /// Regions (the Bamako District not included).
+    pub regions: Option<i32>,
+    /// Capital districts.
+    pub districts: Option<i32>,
+    /// Cercles.
+    pub cercles: Option<i32>,
+    /// Arrondissements (seed 000 calls them "districts").
+    pub arrondissements: Option<i32>,
+    /// Communes.
+    pub communes: Option<i32>,
+    /// Urban communes.
+    pub urban_communes: Option<i32>,
+    /// Villages, fractions and quartiers.
+    pub villages: Option<i32>,
+    /// How far the statement can be trusted.
+    pub confidence: super::units::Confidence,
+}
+
+impl From<&crate::dataset::StatedCountRecord> for StatedCounts {
+    fn from(r: &crate::dataset::StatedCountRecord) -> StatedCounts {
+        let int = |n: Option<u32>| n.map(|n| i32::try_from(n).unwrap_or(i32::MAX));
+        StatedCounts {
+            source: r.source.clone(),
+            stated: r.stated.clone(),
+            regions: int(r.regions),
+            districts: int(r.districts),
+            cercles: int(r.cercles),
+            arrondissements: int(r.arrondissements),
+            communes: int(r.communes),
+            urban_communes: int(r.urban_communes),
+            villages: int(r.villages),
+            confidence: r.confidence.into(),
+        }
+    }
 }
 
 /// Finds one unit by `name` (within a unit named `within`) or `code` for a root lookup, seen on
@@ -191,12 +289,43 @@ fn unit_connection<T: OutputType>(
         .flat_map(|level| graph.in_force(*level, date))
         .collect();
     let ids = filter_and_order(graph, ids, filter.as_ref(), order_by.as_ref(), date)?;
+    let list = ListBinding::of(levels, filter.as_ref(), order_by.as_ref(), date);
     paginate(
         ids.into_iter()
             .map(|id| make(graph, UnitAt { id, as_of: date }))
             .collect(),
         page,
+        list,
     )
+}
+
+/// The object a global ID names, on `as_of`, else the id's date, else today.
+fn find_node(ctx: &Context<'_>, id: &ID, as_of: Option<Date>) -> Result<Node> {
+    let graph = graph(ctx);
+    let found = resolve_global_id(graph, id).map_err(|e| e.extend())?;
+    let date = |own: Option<NaiveDate>| match own {
+        Some(own) if as_of.is_none() => Ok(own),
+        _ => root_date(ctx, as_of),
+    };
+    Ok(match found {
+        Identified::Unit(unit, own) => Node::new(
+            graph,
+            UnitAt {
+                id: unit,
+                as_of: date(own)?,
+            },
+        ),
+        Identified::Group(group, own) => Node::Group(Group {
+            id: group,
+            as_of: date(own)?,
+        }),
+        Identified::Language(index) => Node::Language(Language {
+            record: graph.languages()[index].clone(),
+        }),
+        Identified::Religion(index) => Node::Religion(Religion {
+            record: graph.religions()[index].clone(),
+        }),
+    })
 }
 
 /// The most hits `search` returns.
@@ -226,11 +355,16 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+        #[graphql(desc = "Only the units that pass this filter.")] filter: Option<UnitFilter>,
+        #[graphql(desc = "The order (default: regions by number).")] order_by: Option<UnitOrder>,
     ) -> Result<Vec<Region>> {
         let date = root_date(ctx, as_of)?;
         let graph = graph(ctx);
-        Ok(graph
-            .in_force(Level::Region, date)
+        let mut ids = graph.in_force(Level::Region, date);
+        if filter.is_some() || order_by.is_some() {
+            ids = filter_and_order(graph, ids, filter.as_ref(), order_by.as_ref(), date)?;
+        }
+        Ok(ids
             .into_iter()
             .map(|id| Region::from(UnitAt { id, as_of: date }))
             .collect())
@@ -247,7 +381,7 @@ impl QueryRoot {
         >,
         #[graphql(desc = "A code of any system (see `codes`).")] code: Option<String>,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Region>> {
+    ) -> Option<Region> {
         let at = find_one(
             ctx,
             Level::Region,
@@ -255,8 +389,8 @@ impl QueryRoot {
             code.as_deref(),
             None,
             as_of,
-        )?;
-        Ok(Some(Region::from(at)))
+        );
+        or_null(ctx, at.map(|at| Some(Region::from(at))))
     }
 
     /// One cercle, by name (case and accents ignored; aliases too) or by a code of any system
@@ -274,7 +408,7 @@ impl QueryRoot {
             String,
         >,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Cercle>> {
+    ) -> Option<Cercle> {
         let at = find_one(
             ctx,
             Level::Cercle,
@@ -282,8 +416,8 @@ impl QueryRoot {
             code.as_deref(),
             region.as_deref().map(|w| (Level::Region, w)),
             as_of,
-        )?;
-        Ok(Some(Cercle::from(at)))
+        );
+        or_null(ctx, at.map(|at| Some(Cercle::from(at))))
     }
 
     /// One commune, by name (case and accents ignored; aliases too) or by its code, whatever
@@ -302,7 +436,7 @@ impl QueryRoot {
             String,
         >,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Commune>> {
+    ) -> Option<Commune> {
         let at = find_one(
             ctx,
             Level::Commune,
@@ -310,8 +444,8 @@ impl QueryRoot {
             code.as_deref(),
             cercle.as_deref().map(|w| (Level::Cercle, w)),
             as_of,
-        )?;
-        Ok(Some(Commune::from(at)))
+        );
+        or_null(ctx, at.map(|at| Some(Commune::from(at))))
     }
 
     /// Any unit by a code of any system (primary codes first), whatever the date.
@@ -320,17 +454,15 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "A code of any system (see `codes`).")] code: String,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<AdminUnit>> {
-        let date = root_date(ctx, as_of)?;
+    ) -> Option<AdminUnit> {
         let graph = graph(ctx);
-        let id = graph.find_by_code(&code).ok_or_else(|| {
-            ApiError::NotFound {
-                level: "unit",
-                query: code.clone(),
-            }
-            .extend()
-        })?;
-        Ok(Some(AdminUnit::new(graph, UnitAt { id, as_of: date })))
+        let unit = root_date(ctx, as_of).and_then(|date| {
+            let id = graph
+                .find_by_code(&code)
+                .ok_or_else(|| ApiError::not_found("unit", code.as_str()).extend())?;
+            Ok(Some(AdminUnit::new(graph, UnitAt { id, as_of: date })))
+        });
+        or_null(ctx, unit)
     }
 
     /// Units found by what people type: case, accents, apostrophes, hyphens and spaces are
@@ -512,57 +644,49 @@ impl QueryRoot {
         let date = root_date(ctx, as_of)?;
         let graph = graph(ctx);
         let within = match within {
-            Some(code) => Some(graph.find_by_code(&code).ok_or_else(|| {
-                ApiError::NotFound {
-                    level: "unit",
-                    query: code.clone(),
-                }
-                .extend()
-            })?),
+            Some(code) => Some(
+                graph
+                    .find_by_code(&code)
+                    .ok_or_else(|| ApiError::not_found("unit", code.clone()).extend())?,
+            ),
             None => None,
         };
         super::geometry::find_places(graph, date, name, near, within, kind, first)
     }
 
-    /// The object with this global ID (Relay), seen on `asOf` (default: today).
+    /// The object with this global ID (Relay): exactly the object the id came from, seen on
+    /// the id's date (ids made before dates were added: today). `asOf` sees it on another
+    /// date. Null, with a `NOT_FOUND` error, for an id that names nothing.
     async fn node(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "A global ID, from an object's `id`.")] id: ID,
-        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Node>> {
-        let date = root_date(ctx, as_of)?;
-        let graph = graph(ctx);
-        let unit = resolve_global_id(graph, &id).map_err(|e| e.extend())?;
-        Ok(Some(Node::new(
-            graph,
-            UnitAt {
-                id: unit,
-                as_of: date,
-            },
-        )))
+        #[graphql(desc = "The date to answer for (default: the id's own date, else today).")]
+        as_of: Option<Date>,
+    ) -> Option<Node> {
+        or_null(ctx, find_node(ctx, &id, as_of).map(Some))
     }
 
-    /// The objects with these global IDs, in the same order (Relay); null, with an error,
-    /// for an ID that names nothing.
+    /// The objects with these global IDs, in the same order (Relay), each as `node(id:)`
+    /// finds it: null, with an error at its index (`["nodes", 1]`), for an id that names
+    /// nothing.
     async fn nodes(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global IDs, from objects' `id`.")] ids: Vec<ID>,
-        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Vec<Option<Node>>> {
-        let date = root_date(ctx, as_of)?;
-        let graph = graph(ctx);
+        #[graphql(desc = "The date to answer for (default: each id's own date, else today).")]
+        as_of: Option<Date>,
+    ) -> Vec<Option<Node>> {
         ids.iter()
-            .map(|id| {
-                let unit = resolve_global_id(graph, id).map_err(|e| e.extend())?;
-                Ok(Some(Node::new(
-                    graph,
-                    UnitAt {
-                        id: unit,
-                        as_of: date,
-                    },
-                )))
+            .enumerate()
+            .map(|(index, id)| {
+                find_node(ctx, id, as_of)
+                    .map_err(|error| {
+                        let mut error = ctx.set_error_path(error.into_server_error(ctx.item.pos));
+                        error.path.push(async_graphql::PathSegment::Index(index));
+                        ctx.add_error(error);
+                    })
+                    .ok()
             })
             .collect()
     }
@@ -588,16 +712,14 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "A name or another name of the group.")] name: String,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<Group>> {
-        let date = root_date(ctx, as_of)?;
-        let id = graph(ctx).find_group(&name).ok_or_else(|| {
-            ApiError::NotFound {
-                level: "group",
-                query: name.clone(),
-            }
-            .extend()
-        })?;
-        Ok(Some(Group { id, as_of: date }))
+    ) -> Option<Group> {
+        let group = root_date(ctx, as_of).and_then(|date| {
+            let id = graph(ctx)
+                .find_group(&name)
+                .ok_or_else(|| ApiError::not_found("group", name.as_str()).extend())?;
+            Ok(Some(Group { id, as_of: date }))
+        });
+        or_null(ctx, group)
     }
 
     /// Mali's languages as seed 002 gives them: French (official), the main languages and
@@ -618,12 +740,14 @@ impl QueryRoot {
             .maps()
             .iter()
             .map(|m| AdministrativeMap {
+                key: format!("{}:{}", m.name, m.period.from.map_or(data_start(), Date).0),
                 name: m.name.clone(),
                 from: m.period.from.map_or(data_start(), Date),
                 until: m.period.until.map(Date),
                 counts: m.counts.into(),
                 stated_counts: m.stated.into(),
                 stated_by: m.stated_by.clone(),
+                stated_counts_by_source: m.stated_by_sources.iter().map(Into::into).collect(),
             })
             .collect()
     }
@@ -636,5 +760,12 @@ impl QueryRoot {
     /// The first day the data covers (1996-11-04, law 96-059): earlier dates are `OUT_OF_RANGE`.
     async fn data_starts(&self) -> Date {
         data_start()
+    }
+
+    /// The version of the data this server answers from, a digest of its files (as
+    /// `/readyz` gives it): answers change only with it and with today's date. `CHANGELOG.md`
+    /// records every change of the data and of the API.
+    async fn data_version<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
+        graph(ctx).version()
     }
 }

@@ -8,6 +8,7 @@ use async_graphql::{Context, Enum, Interface, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 
 use super::date::{Date, resolve_date};
+use super::error::or_null;
 use super::history::{
     ComputedPopulation, LineageDirection, LineageLinkView, LineagePath, ProjectionView,
     RegionPeriod, links,
@@ -164,9 +165,23 @@ macro_rules! unit_object {
 
         #[Object]
         impl $name {
-            /// An opaque global ID (Relay): pass it to `node(id:)`. Stable codes are in `code`.
+            /// An opaque global ID (Relay) of the unit seen on this object's date (`asOf`):
+            /// `node(id:)` fetches exactly this object again. Mopti of 2010 and Mopti of 2024
+            /// have different ids; the unit's date-free identity is `code`.
             async fn id(&self, ctx: &Context<'_>) -> async_graphql::ID {
-                super::node::global_id(graph(ctx).unit(self.0.id))
+                super::node::unit_id(graph(ctx).unit(self.0.id), self.0.as_of)
+            }
+
+            /// The unit directly above this one on `asOf` (default: this object's date): a
+            /// commune's cercle (the region or district where it has none), a cercle's
+            /// region, a region's country; null for the country and for a unit not in force
+            /// then.
+            async fn parent(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<Date>,
+            ) -> Option<AdminUnit> {
+                or_null(ctx, parent(ctx, self.0, as_of).await)
             }
 
 
@@ -211,12 +226,27 @@ macro_rules! unit_object {
     }
 
     /// The first day the unit is in force; null if it existed before the data begins
-    /// (1996-11-04).
+    /// (1996-11-04). Named like every period's `from`.
+    #[graphql(name = "from")]
+    async fn validity_from(&self, ctx: &Context<'_>) -> Option<Date> {
+        graph(ctx).unit(self.0.id).validity.from.map(Date)
+    }
+
+    /// The first day the unit is no longer in force; null while it is. Named like every
+    /// period's `until`.
+    #[graphql(name = "until")]
+    async fn validity_until(&self, ctx: &Context<'_>) -> Option<Date> {
+        graph(ctx).unit(self.0.id).validity.until.map(Date)
+    }
+
+    /// The first day the unit is in force (the same as `from`).
+    #[graphql(deprecation = "Use `from`: periods are `from`/`until` everywhere.")]
     async fn valid_from(&self, ctx: &Context<'_>) -> Option<Date> {
         graph(ctx).unit(self.0.id).validity.from.map(Date)
     }
 
-    /// The first day the unit is no longer in force; null while it is.
+    /// The first day the unit is no longer in force (the same as `until`).
+    #[graphql(deprecation = "Use `until`: periods are `from`/`until` everywhere.")]
     async fn valid_until(&self, ctx: &Context<'_>) -> Option<Date> {
         graph(ctx).unit(self.0.id).validity.until.map(Date)
     }
@@ -626,6 +656,26 @@ async fn containing<T: From<UnitAt>>(
     Ok(found.map(|id| T::from(UnitAt { id, as_of: date })))
 }
 
+/// The unit directly above `at` on its date (or `as_of`): the next level up, or for a commune
+/// without a cercle (Bamako's, Salam's) its region.
+async fn parent(ctx: &Context<'_>, at: UnitAt, as_of: Option<Date>) -> Result<Option<AdminUnit>> {
+    let graph = graph(ctx);
+    let above = match graph.unit(at.id).level {
+        dataset::Level::Country => return Ok(None),
+        dataset::Level::Region => dataset::Level::Country,
+        dataset::Level::Cercle => dataset::Level::Region,
+        dataset::Level::Commune => dataset::Level::Cercle,
+    };
+    let found: Option<UnitAt> = containing(ctx, at, above, as_of).await?;
+    let found = match found {
+        None if above == dataset::Level::Cercle => {
+            containing(ctx, at, dataset::Level::Region, as_of).await?
+        }
+        found => found,
+    };
+    Ok(found.map(|parent| AdminUnit::new(graph, parent)))
+}
+
 unit_object! {
 /// Mali, the root of the tree.
     Country {
@@ -744,8 +794,8 @@ unit_object! {
         #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
             Date,
         >,
-    ) -> Result<Option<Region>> {
-        containing(ctx, self.0, dataset::Level::Region, as_of).await
+    ) -> Option<Region> {
+        or_null(ctx, containing(ctx, self.0, dataset::Level::Region, as_of).await)
     }
 
     /// The regions the cercle lay in, period by period (Bankass: Mopti until 2023-03-13, then
@@ -798,8 +848,8 @@ unit_object! {
         #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
             Date,
         >,
-    ) -> Result<Option<Cercle>> {
-        containing(ctx, self.0, dataset::Level::Cercle, as_of).await
+    ) -> Option<Cercle> {
+        or_null(ctx, containing(ctx, self.0, dataset::Level::Cercle, as_of).await)
     }
 
     /// The regions the commune lay in, period by period (Ouélessébougou: Koulikoro, then
@@ -815,8 +865,8 @@ unit_object! {
         #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
             Date,
         >,
-    ) -> Result<Option<Region>> {
-        containing(ctx, self.0, dataset::Level::Region, as_of).await
+    ) -> Option<Region> {
+        or_null(ctx, containing(ctx, self.0, dataset::Level::Region, as_of).await)
     }
     }
 }
@@ -827,6 +877,21 @@ unit_object! {
 #[derive(Interface)]
 #[graphql(
     name = "AdminUnit",
+    field(
+        name = "id",
+        ty = "async_graphql::ID",
+        desc = "An opaque global ID of the unit seen on this object's date: `node(id:)` fetches this object again."
+    ),
+    field(
+        name = "parent",
+        ty = "Option<AdminUnit>",
+        desc = "The unit directly above this one on `asOf` (default: this object's date).",
+        arg(
+            name = "as_of",
+            ty = "Option<Date>",
+            desc = "The date to answer for (default: this object's date)."
+        )
+    ),
     field(
         name = "code",
         ty = "&'ctx str",
@@ -850,14 +915,28 @@ unit_object! {
         desc = "The date this object answers for."
     ),
     field(
-        name = "valid_from",
+        name = "from",
+        method = "validity_from",
         ty = "Option<Date>",
         desc = "The first day in force; null if before 1996-11-04."
     ),
     field(
-        name = "valid_until",
+        name = "until",
+        method = "validity_until",
         ty = "Option<Date>",
         desc = "The first day no longer in force; null while in force."
+    ),
+    field(
+        name = "valid_from",
+        ty = "Option<Date>",
+        desc = "The first day in force (the same as `from`).",
+        deprecation = "Use `from`: periods are `from`/`until` everywhere."
+    ),
+    field(
+        name = "valid_until",
+        ty = "Option<Date>",
+        desc = "The first day no longer in force (the same as `until`).",
+        deprecation = "Use `until`: periods are `from`/`until` everywhere."
     ),
     field(
         name = "status",
@@ -898,6 +977,87 @@ unit_object! {
         name = "note",
         ty = "Option<&'ctx str>",
         desc = "What the sources say that the other fields cannot."
+    ),
+    field(
+        name = "predecessors",
+        ty = "Vec<LineageLinkView>",
+        desc = "Units of the same level that gave this unit territory."
+    ),
+    field(
+        name = "successors",
+        ty = "Vec<LineageLinkView>",
+        desc = "Units of the same level that received territory from this unit."
+    ),
+    field(
+        name = "lineage_paths",
+        ty = "Vec<LineagePath>",
+        desc = "Every walk through lineage links from this unit, each hop later (or earlier) than the one before.",
+        arg(
+            name = "direction",
+            ty = "LineageDirection",
+            desc = "Forward (default) or backward in time.",
+            default
+        )
+    ),
+    field(
+        name = "projection",
+        ty = "Result<Vec<ProjectionView>>",
+        desc = "The units of `level` in force on `onto` that hold this unit's territory of its date.",
+        arg(name = "onto", ty = "Date", desc = "The date to project onto."),
+        arg(
+            name = "level",
+            ty = "Option<Level>",
+            desc = "The level of the units to return (default: this unit's)."
+        )
+    ),
+    field(
+        name = "computed_population",
+        ty = "Option<ComputedPopulation>",
+        desc = "The population for a census `year` summed over the communes inside the unit on its date.",
+        arg(name = "year", ty = "i32", desc = "The census year (1998 or 2009).")
+    ),
+    field(
+        name = "groups",
+        ty = "Result<Vec<super::people::Group>>",
+        desc = "Peoples whose homeland, on `asOf`, is the unit, lies within it, or contains it.",
+        arg(
+            name = "as_of",
+            ty = "Option<Date>",
+            desc = "The date to answer for (default: this object's date)."
+        )
+    ),
+    field(
+        name = "counts",
+        ty = "Result<UnitCounts>",
+        desc = "How many cercles and communes lie inside the unit on `asOf`.",
+        arg(
+            name = "as_of",
+            ty = "Option<Date>",
+            desc = "The date to answer for (default: this object's date)."
+        )
+    ),
+    field(
+        name = "growth",
+        ty = "Option<Growth>",
+        desc = "Growth of the population between two years; null when a figure is missing.",
+        arg(
+            name = "from_year",
+            ty = "i32",
+            desc = "The first year.",
+            default = 1998
+        ),
+        arg(
+            name = "to_year",
+            ty = "i32",
+            desc = "The second year.",
+            default = 2009
+        ),
+        arg(
+            name = "basis",
+            ty = "FigureBasis",
+            desc = "Published figures (default) or computed sums.",
+            default
+        )
     ),
     field(
         name = "geometry",
@@ -959,6 +1119,9 @@ pub enum Node {
     Region(Region),
     Cercle(Cercle),
     Commune(Commune),
+    Group(super::people::Group),
+    Language(super::people::Language),
+    Religion(super::people::Religion),
 }
 
 impl Node {
