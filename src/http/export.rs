@@ -8,7 +8,6 @@
 //! chunks.
 
 use std::fmt::Write as _;
-use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::{Body, Bytes};
@@ -45,15 +44,48 @@ enum Format {
     Csv,
 }
 
-/// The files made so far, by layer, format and date: the whole commune map as GeoJSON is
-/// 1.2 MB, so a handful of dates is kept.
-pub(super) struct Exports(Mutex<lru::LruCache<(Layer, Format, NaiveDate), Bytes>>);
+/// The files made so far, by layer, format and date, least recently used first out once
+/// they hold more than [`EXPORT_CACHE_BYTES`]: the whole commune map as GeoJSON is 1.5 MB, the
+/// places 10 MB, so the files of a few dates are kept.
+pub(super) struct Exports(Mutex<Files>);
+
+struct Files {
+    lru: lru::LruCache<(Layer, Format, NaiveDate), Bytes>,
+    bytes: usize,
+}
+
+/// What the made files may hold.
+const EXPORT_CACHE_BYTES: usize = 24 * 1024 * 1024;
 
 impl Exports {
     pub(super) fn new() -> Self {
-        Exports(Mutex::new(lru::LruCache::new(
-            NonZeroUsize::new(16).unwrap_or(NonZeroUsize::MIN),
-        )))
+        Exports(Mutex::new(Files {
+            lru: lru::LruCache::unbounded(),
+            bytes: 0,
+        }))
+    }
+
+    fn get(&self, key: &(Layer, Format, NaiveDate)) -> Option<Bytes> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .lru
+            .get(key)
+            .cloned()
+    }
+
+    fn put(&self, key: (Layer, Format, NaiveDate), body: Bytes) {
+        let mut files = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        files.bytes += body.len();
+        if let Some(old) = files.lru.put(key, body) {
+            files.bytes -= old.len();
+        }
+        while files.bytes > EXPORT_CACHE_BYTES {
+            match files.lru.pop_lru() {
+                Some((_, evicted)) => files.bytes -= evicted.len(),
+                None => break,
+            }
+        }
     }
 }
 
@@ -166,14 +198,7 @@ async fn file_bytes(
     date: NaiveDate,
 ) -> Result<Bytes, HttpError> {
     let key = (layer, format, date);
-    if let Some(hit) = state
-        .exports
-        .0
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&key)
-        .cloned()
-    {
+    if let Some(hit) = state.exports.get(&key) {
         return Ok(hit);
     }
     let graph = state.api.graph().clone();
@@ -183,12 +208,7 @@ async fn file_bytes(
         .map_err(|_| HttpError::Unavailable("the export could not be made".to_owned()))?
         .map_err(HttpError::Unavailable)?;
     let bytes = Bytes::from(made);
-    state
-        .exports
-        .0
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .put(key, bytes.clone());
+    state.exports.put(key, bytes.clone());
     Ok(bytes)
 }
 
