@@ -519,3 +519,28 @@ async fn bamako_s_quartiers_lie_under_its_communes_and_locate_finds_them() {
                "region": {"name": "Bamako"}})
     );
 }
+
+#[tokio::test]
+async fn a_unit_s_places_are_its_communes_places_on_its_date_through_the_interface() {
+    let api = api();
+    let answer = data(
+        &api,
+        r#"{ unit(code: "1903", asOf: "2010-01-01") { places(kind: [CERCLE_SEAT, COMMUNE_SEAT], first: 100) { name kind } } }"#,
+    )
+    .await;
+    let places = answer["unit"]["places"].as_array().unwrap();
+    // Bankass cercle's seat first, then the seats of its other communes.
+    assert_eq!(places[0], json!({"name": "Bankass", "kind": "CERCLE_SEAT"}));
+    assert!(places[1..].iter().all(|p| p["kind"] == "COMMUNE_SEAT"));
+    let communes = data(
+        &api,
+        r#"{ cercle(code: "1903", asOf: "2010-01-01") { communes { name } } }"#,
+    )
+    .await;
+    let count = communes["cercle"]["communes"].as_array().unwrap().len();
+    assert!(
+        places.len() <= count && places.len() >= count - 1,
+        "{} seats, {count} communes",
+        places.len()
+    );
+}

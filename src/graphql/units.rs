@@ -1098,6 +1098,22 @@ unit_object! {
         name = "seat",
         ty = "Option<super::geometry::PlaceView>",
         desc = "The unit's seat, a populated place."
+    ),
+    field(
+        name = "places",
+        ty = "Result<Vec<super::geometry::PlaceView>>",
+        desc = "The populated places in the unit's communes on its date.",
+        arg(
+            name = "kind",
+            ty = "Option<Vec<super::geometry::PlaceKind>>",
+            desc = "Only places of these kinds (default: all)."
+        ),
+        arg(
+            name = "first",
+            ty = "i32",
+            desc = "How many at most (1 to 1000).",
+            default = 100
+        )
     )
 )]
 pub enum AdminUnit {
