@@ -1,7 +1,7 @@
 //! The HTTP server: GraphQL at `/graphql` (`GET` and `POST`, see [`graphql`](self::graphql)),
 //! GraphiQL at `/` (with its assets, see [`graphiql`](self::graphiql)), `/healthz` (alive),
 //! `/readyz` (data loaded), `/metrics` (Prometheus), `/export/…` (GeoJSON and CSV downloads,
-//! see [`export`](self::export)); with request ids, structured request logs,
+//! see [`export`](self::export)), the map page at `/map` (see [`map`](self::map)); with request ids, structured request logs,
 //! CORS and compression around them all.
 
 mod cache;
@@ -9,6 +9,7 @@ mod error;
 mod export;
 mod graphiql;
 mod graphql;
+mod map;
 mod metrics;
 
 use std::future::Future;
@@ -113,7 +114,9 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
         .route(
             &format!("{}/{{file}}", export::EXPORT_PATH),
             get(export::export),
-        );
+        )
+        .route(map::MAP_PATH, get(map::page))
+        .route(&format!("{}/{{file}}", map::MAP_PATH), get(map::asset));
     if state.settings.graphiql {
         routes = routes.route("/", get(graphiql::page)).route(
             &format!("{}/{{name}}", graphiql::ASSET_PATH),
