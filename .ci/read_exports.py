@@ -9,7 +9,7 @@ import pyogrio
 COUNTS = {
     "2010-01-01": {"regions": 9, "cercles": 49, "communes": 703},
     "2020-01-01": {"regions": 11, "cercles": 58, "communes": 703},
-    "2024-01-01": {"regions": 20, "cercles": 159, "communes": 703},
+    "2024-01-01": {"regions": 20, "cercles": 159, "communes": 704},  # with Iréli (2023)
 }
 FIXED = {"quartiers": 71, "places": 18769}
 FIELDS = {

@@ -54,7 +54,8 @@ fn assert_refused(
 fn the_shipped_data_loads_from_the_binary_and_from_the_directory() {
     let embedded = load_dataset(&DataSource::Embedded).unwrap();
     let from_dir = load_dataset(&DataSource::Directory(data_dir())).unwrap();
-    assert_eq!(embedded.units.len(), 1 + 20 + 159 + 703);
+    // The 703 communes of seed 001 and Iréli, created in 2023.
+    assert_eq!(embedded.units.len(), 1 + 20 + 159 + 703 + 1);
     assert_eq!(embedded.version, from_dir.version);
 }
 
@@ -288,15 +289,102 @@ fn a_commune_moved_into_an_unknown_cercle_names_the_cercle_column() {
     let result = load_with("commune_moves.csv", |t| {
         replace_once(
             t,
-            "CM-1102-02,2023-03-13,1103,13",
-            "CM-1102-02,2023-03-13,1199,13",
+            "CM-0101-03,2023-03-13,0107,01",
+            "CM-0101-03,2023-03-13,0199,01",
         )
     });
     assert_refused(
         result,
         "commune_moves.csv",
-        2,
+        4,
         "cercle",
-        "no unit has the code `1199`",
+        "no unit has the code `0199`",
+    );
+}
+
+#[test]
+fn a_sourced_placement_of_an_unknown_commune_is_refused() {
+    let result = load_with("communes_2023_placed.csv", |t| {
+        replace_once(
+            t,
+            "0207,Bancoumana,CM-0204-02",
+            "0207,Bancoumana,CM-0204-99",
+        )
+    });
+    assert_refused(
+        result,
+        "communes_2023_placed.csv",
+        23,
+        "commune",
+        "no commune in force on 2023-03-13 has the code `CM-0204-99`",
+    );
+}
+
+#[test]
+fn two_applied_placements_of_one_commune_are_refused() {
+    // Koréra Koré's Nioro du Sahel row is not applied: its own page's row is.
+    let result = load_with("communes_2023_placed.csv", |t| {
+        replace_once(
+            t,
+            "1101,Koréra Koré,CM-1101-09,name,no",
+            "1101,Koréra Koré,CM-1101-09,name,yes",
+        )
+    });
+    assert_refused(
+        result,
+        "communes_2023_placed.csv",
+        76,
+        "applied",
+        "CM-1101-09 is placed by line 61 already",
+    );
+}
+
+#[test]
+fn a_commune_created_in_2023_without_a_placement_is_refused() {
+    let result = load_with("communes_2023_placed.csv", |t| {
+        replace_once(
+            t,
+            "1907,Iréli,CM-1907-N01,new commune,yes",
+            "1907,Iréli,CM-1907-N01,new commune,no",
+        )
+    });
+    assert_refused(
+        result,
+        "communes_created_2023.csv",
+        2,
+        "code",
+        "begins on map C, but no row of communes_2023_placed.csv places it",
+    );
+}
+
+#[test]
+fn a_cercle_listed_complete_in_one_row_only_is_refused() {
+    let result = load_with("communes_2023_placed.csv", |t| {
+        replace_once(
+            t,
+            "0207,Siby,CM-0204-33,name,yes,medium,yes",
+            "0207,Siby,CM-0204-33,name,yes,medium,no",
+        )
+    });
+    assert_refused(
+        result,
+        "communes_2023_placed.csv",
+        22,
+        "list_complete",
+        "differs from line 21 for the same cercle 0207",
+    );
+}
+
+#[test]
+fn a_stated_count_for_a_commune_is_refused() {
+    let result = load_with("stated_communes_2023.csv", |t| {
+        replace_once(t, "0207,4,", "CM-0204-02,4,")
+    });
+    assert_refused(
+        result,
+        "stated_communes_2023.csv",
+        3,
+        "unit",
+        "Bancoumana is not a cercle (or, for a count, a region) in force on 2023-03-13",
     );
 }

@@ -21,7 +21,12 @@ fn import_geo_writes_the_same_bytes_as_data_geo() {
     }
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("geo")).unwrap();
-    for file in ["cercles.csv", "communes.csv", "geo/hand_matches.csv"] {
+    for file in [
+        "cercles.csv",
+        "communes.csv",
+        "communes_created_2023.csv",
+        "geo/hand_matches.csv",
+    ] {
         std::fs::copy(root.join("data").join(file), dir.path().join(file)).unwrap();
     }
     let output = Command::new(env!("CARGO_BIN_EXE_import-geo"))
@@ -37,7 +42,7 @@ fn import_geo_writes_the_same_bytes_as_data_geo() {
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
         format!(
-            "wrote {}: 701 COD-AB communes matched to 701 of our 703, 2 of ours without a shape",
+            "wrote {}: 701 COD-AB communes matched to 701 of our 704, 3 of ours without a shape",
             dir.path().join("geo").display()
         )
     );

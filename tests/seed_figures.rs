@@ -611,10 +611,16 @@ fn every_commune_of_seed_001_is_loaded_with_its_label_flag_and_figures() {
     let Some(seeds) = Seeds::load() else { return };
     let groups = group_codes(&seeds);
     let dataset = dataset();
-    let communes: HashMap<&str, &UnitRecord> = units(&dataset, Level::Commune)
+    let (seeded, created): (Vec<&UnitRecord>, Vec<&UnitRecord>) = units(&dataset, Level::Commune)
         .into_iter()
-        .map(|u| (u.code.as_str(), u))
-        .collect();
+        .partition(|u| u.seed_name.is_some());
+    // The one commune without a seed label is Iréli, created in 2023 (communes_created_2023.csv).
+    assert_eq!(
+        created.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(),
+        ["Iréli"]
+    );
+    let communes: HashMap<&str, &UnitRecord> =
+        seeded.into_iter().map(|u| (u.code.as_str(), u)).collect();
     assert_eq!(communes.len(), 703);
     for (group, position, seed) in seeds.communes() {
         let code = commune_code(&groups[&group.name], position);

@@ -44,7 +44,22 @@ fn main() -> anyhow::Result<()> {
     let communes = read_communes(&data.join("communes.csv"))?;
     let shapes = read_features(&geo_dir.join("cod_ab_mli_adm3.geojson"), 3)?;
     let hand = read_hand_matches(&data.join("geo/hand_matches.csv"))?;
-    let matches = match_communes(&shapes, &communes, &cercles, &hand);
+    let mut matches = match_communes(&shapes, &communes, &cercles, &hand);
+    // Communes created after COD-AB's release (2015) have no shape of their own.
+    for (code, name) in read_created_communes(&data.join("communes_created_2023.csv"))? {
+        matches.push(Match {
+            commune: code,
+            name,
+            seed_cercle: String::new(),
+            pcode: None,
+            cod_ab_name: String::new(),
+            cod_ab_cercle: String::new(),
+            how: "none",
+            note: "created in 2023, after COD-AB's release (2015): no shape of its own; its land \
+                   lies inside the shape of the commune it came from"
+                .to_owned(),
+        });
+    }
 
     let ours_by_pcode: HashMap<&str, &str> = matches
         .iter()
@@ -104,6 +119,7 @@ fn main() -> anyhow::Result<()> {
     )?;
     write(&out.join("places.csv"), &places)?;
     let unmatched = matches.iter().filter(|m| m.pcode.is_none()).count();
+    // (Alata, Intadjedite, and the communes created in 2023.)
     println!(
         "wrote {}: {} COD-AB communes matched to {} of our {}, {unmatched} of ours without a shape",
         out.display(),
@@ -192,6 +208,21 @@ fn read_cercles(path: &Path) -> anyhow::Result<HashMap<String, String>> {
         }
     }
     Ok(by_pcode)
+}
+
+/// The communes created in 2023 (`communes_created_2023.csv`, if the data has it): code, name.
+fn read_created_communes(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut reader = csv::Reader::from_path(path)?;
+    let mut created = Vec::new();
+    for row in reader.deserialize::<HashMap<String, String>>() {
+        let row = row?;
+        let field = |key: &str| row.get(key).cloned().unwrap_or_default();
+        created.push((field("code"), field("name")));
+    }
+    Ok(created)
 }
 
 /// One of our communes, with the names it may be matched by.

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use super::DatasetError;
 use super::records::{
     Code, CodeSystem, Confidence, ContainmentRecord, FigureKind, Level, LineageKind, LineageRecord,
-    MapRecord, Period, PopulationFigure, RegionKind, ReorganisationRecord, StatedCountRecord,
-    UnitCounts, UnitRecord,
+    MapRecord, Period, PlacementBasis, PopulationFigure, RegionKind, ReorganisationRecord,
+    StatedCountRecord, UnitCounts, UnitRecord,
 };
 use super::table::{Row, Table};
 
@@ -162,7 +162,9 @@ pub(super) fn read_regions(
             parent_field: "number",
             period: validity,
             confidence: Confidence::High,
+            basis: PlacementBasis::Seed,
             source: "data/regions.csv".to_owned(),
+            note: None,
             origin: row.origin(),
         });
         units.push(UnitRecord {
@@ -252,7 +254,9 @@ pub(super) fn read_cercle_regions(table: &Table) -> Result<Vec<ContainmentRecord
                     until: row.optional_date("until")?,
                 },
                 confidence: row.confidence("confidence")?,
+                basis: PlacementBasis::Reference,
                 source: row.required("source")?,
+                note: None,
                 origin: row.origin(),
             })
         })
@@ -277,7 +281,9 @@ pub(super) fn read_communes(
             parent_field: "parent",
             period: validity,
             confidence: Confidence::High,
+            basis: PlacementBasis::Seed,
             source: "seed 001".to_owned(),
+            note: None,
             origin: row.origin(),
         });
         units.push(UnitRecord {
@@ -337,14 +343,15 @@ pub(super) fn read_commune_moves(table: &Table) -> Result<Vec<CommuneMove>, Data
         .collect()
 }
 
-/// Splits each commune's map-A containment at its moves: the seed cercle until the first move,
-/// then each move's cercle (or region) until the next.
+/// Splits each commune's map-A containment at its moves before map C (Ménaka's communes and
+/// Salam in 2016): the seed cercle until the first move, then each move's cercle (or region)
+/// until the next. Map C's placements are [`super::placements::place_on_map_c`]'s.
 pub(super) fn apply_commune_moves(
     containment: &mut Vec<ContainmentRecord>,
-    moves: &[CommuneMove],
+    moves: &[&CommuneMove],
 ) -> Result<(), DatasetError> {
     let mut by_commune: HashMap<&str, Vec<&CommuneMove>> = HashMap::new();
-    for m in moves {
+    for m in moves.iter().copied() {
         by_commune.entry(m.commune.as_str()).or_default().push(m);
     }
     for list in by_commune.values_mut() {
@@ -379,7 +386,9 @@ pub(super) fn apply_commune_moves(
                     until,
                 },
                 confidence: m.confidence,
+                basis: PlacementBasis::Reference,
                 source: format!("data/commune_moves.csv: {}", m.basis),
+                note: None,
                 origin: m.origin.clone(),
             });
         }

@@ -4,6 +4,7 @@
 
 mod files;
 mod geo;
+mod placements;
 mod records;
 mod table;
 mod validate;
@@ -38,6 +39,9 @@ data_files!(
     "communes.csv",
     "geo/commune_pcodes.csv",
     "commune_moves.csv",
+    "communes_created_2023.csv",
+    "communes_2023_placed.csv",
+    "stated_communes_2023.csv",
     "lineage.csv",
     "maps.csv",
     "stated_counts.csv",
@@ -150,28 +154,9 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         "cercle_regions.csv",
         &["cercle", "region", "from", "until", "confidence", "source"],
     )?)?);
-    let (communes, mut commune_containment) = files::read_communes(&table(
+    let (mut communes, mut commune_containment) = files::read_communes(&table(
         "communes.csv",
         &["code", "name", "parent", "urban", "valid_from"],
-    )?)?;
-
-    let moves = files::read_commune_moves(&table(
-        "commune_moves.csv",
-        &["commune", "date", "cercle", "region", "confidence", "basis"],
-    )?)?;
-    files::apply_commune_moves(&mut commune_containment, &moves)?;
-    containment.extend(commune_containment);
-    let lineage = files::read_lineage(&table(
-        "lineage.csv",
-        &[
-            "from",
-            "to",
-            "date",
-            "kind",
-            "partial",
-            "confidence",
-            "basis",
-        ],
     )?)?;
     let mut maps = files::read_maps(&table(
         "maps.csv",
@@ -191,6 +176,81 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         &["map", "from", "source", "confidence"],
     )?)?;
     files::attach_stated_counts(&mut maps, stated_counts)?;
+    // Today's map (the open-ended one) is map C: the sourced placements hold from its first day.
+    let map_c_start = maps
+        .iter()
+        .find(|m| m.period.until.is_none())
+        .and_then(|m| m.period.from)
+        .ok_or_else(|| {
+            DatasetError::invalid("maps.csv", 1, "until", "no map is open-ended (today's)")
+        })?;
+    let moves = files::read_commune_moves(&table(
+        "commune_moves.csv",
+        &["commune", "date", "cercle", "region", "confidence", "basis"],
+    )?)?;
+    let (earlier_moves, seats): (Vec<&files::CommuneMove>, Vec<&files::CommuneMove>) =
+        moves.iter().partition(|m| m.date < map_c_start);
+    files::apply_commune_moves(&mut commune_containment, &earlier_moves)?;
+    communes.extend(placements::read_created_communes(&table(
+        "communes_created_2023.csv",
+        &["code", "name", "valid_from", "confidence", "source"],
+    )?)?);
+    let placed = placements::read_sourced_placements(&table(
+        "communes_2023_placed.csv",
+        &[
+            "cercle",
+            "source_name",
+            "commune",
+            "applied",
+            "confidence",
+            "list_complete",
+            "evidence",
+            "source_url",
+        ],
+    )?)?;
+    let listings = placements::read_listings(
+        &table(
+            "stated_communes_2023.csv",
+            &["unit", "stated_communes", "stated_by"],
+        )?,
+        &placed,
+        map_c_start,
+    )?;
+    let districts: std::collections::HashSet<String> = regions
+        .iter()
+        .filter(|r| r.region_kind == Some(RegionKind::District))
+        .map(|r| r.code.clone())
+        .collect();
+    let cercle_names: std::collections::HashMap<String, String> = cercles
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    placements::place_on_map_c(
+        &mut commune_containment,
+        &placements::MapCInputs {
+            start: map_c_start,
+            communes: &communes,
+            cercles: &cercle_names,
+            districts: &districts,
+            cercle_regions: &containment,
+            placed: &placed,
+            seats: &seats,
+            listings: &listings,
+        },
+    )?;
+    containment.extend(commune_containment);
+    let lineage = files::read_lineage(&table(
+        "lineage.csv",
+        &[
+            "from",
+            "to",
+            "date",
+            "kind",
+            "partial",
+            "confidence",
+            "basis",
+        ],
+    )?)?;
     let reorganisations = files::read_reorganisations(&table(
         "reorganisations.csv",
         &["date", "name", "legal_acts", "date_confidence", "summary"],
@@ -225,6 +285,7 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         reorganisations,
         people,
         geo,
+        listings,
         version: format!("{:016x}", hasher.finish()),
     };
     validate::validate(&dataset, &moves)?;

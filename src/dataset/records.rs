@@ -141,6 +141,26 @@ pub struct UnitRecord {
     pub origin: Origin,
 }
 
+/// What a placement (a unit lying in its parent over a period) rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlacementBasis {
+    /// A seed lists the unit there: seed 000's regions, seed 001's communes in their cercles (map
+    /// A, and map B for every commune the 2016 changes left alone).
+    Seed,
+    /// A reference file states it: the cercles' regions, Ménaka's communes and Salam in 2016.
+    Reference,
+    /// A public page lists the commune in this 2023 cercle (`data/communes_2023_placed.csv`).
+    Sourced,
+    /// The commune is the seat of a cercle carved out of its old cercle in 2023
+    /// (`data/commune_moves.csv`).
+    SeatOfNewCercle,
+    /// No source places the commune on map C: assumed to stay where it lay on map B (low).
+    AssumedUnchanged,
+    /// A source lists its old cercle's 2023 communes complete without it: its cercle is unknown,
+    /// and it is assumed to stay in that cercle's region (low).
+    NotInCompleteList,
+}
+
 /// `child` lies in `parent` during `period`.
 #[derive(Debug, Clone)]
 pub struct ContainmentRecord {
@@ -150,8 +170,38 @@ pub struct ContainmentRecord {
     pub parent_field: &'static str,
     pub period: Period,
     pub confidence: Confidence,
+    pub basis: PlacementBasis,
     pub source: String,
+    /// What else the sources say of the placement: a hand match, a source that disagrees.
+    pub note: Option<String>,
     pub origin: Origin,
+}
+
+/// What the sources say of a map-C cercle's or region's communes as a whole: whether one lists
+/// them complete (cercles), and how many one says it has.
+#[derive(Debug, Clone)]
+pub struct ListingRecord {
+    /// The unit's code: a cercle, or a region.
+    pub unit: String,
+    /// A source lists every commune of the cercle (`list_complete` in
+    /// `data/communes_2023_placed.csv`).
+    pub complete: bool,
+    /// The number of communes a source states (`data/stated_communes_2023.csv`).
+    pub stated_communes: Option<usize>,
+    /// Who states it.
+    pub stated_by: Option<String>,
+    /// The first row that names the unit.
+    pub origin: Origin,
+}
+
+/// The sourced picture of map C: from when it holds, and what is known of each cercle's and
+/// region's communes as a whole.
+#[derive(Debug, Clone)]
+pub struct MapCListings {
+    /// The first day of map C: the sourced placements hold from then.
+    pub from: NaiveDate,
+    /// The units a source says anything about as a whole, by code.
+    pub units: Vec<ListingRecord>,
 }
 
 /// How a unit's territory went to another unit of the same level.
@@ -246,6 +296,8 @@ pub struct Dataset {
     pub people: PeopleRecords,
     /// The shapes and places, as text until the model first needs them.
     pub geo: super::GeoTexts,
+    /// What the sources say of map C's cercles as wholes.
+    pub listings: MapCListings,
     /// A digest of the files' bytes: changes whenever the data does.
     pub version: String,
 }

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 
 use super::DatasetError;
 use super::files::CommuneMove;
-use super::records::{DATA_START, Dataset, Level, Origin, RegionKind, UnitCounts, UnitRecord};
+use super::records::{
+    DATA_START, Dataset, Level, Origin, PlacementBasis, RegionKind, UnitCounts, UnitRecord,
+};
 
 fn at(origin: &Origin, field: &str, reason: impl Into<String>) -> DatasetError {
     DatasetError::invalid(origin.file, origin.line, field, reason)
@@ -18,6 +20,8 @@ pub(super) fn validate(dataset: &Dataset, moves: &[CommuneMove]) -> Result<(), D
     let dates = check_dates(dataset);
     check_containment(dataset, &units, &dates)?;
     check_moves(dataset, &units, moves)?;
+    check_regions_of_unknown_cercles(dataset, &units)?;
+    check_listings(dataset, &units)?;
     check_maps(dataset)?;
     check_lineage(dataset, &units)?;
     check_reorganisations(dataset, &units)?;
@@ -259,6 +263,97 @@ fn check_moves(
                     m.region, m.date
                 ),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// A commune that a complete 2023 list leaves out of its old cercle is assumed to stay in that
+/// cercle's region: only sound if every cercle carved out of the old one that day lies in that
+/// region too (Mopti's Konna and Korientzé do).
+fn check_regions_of_unknown_cercles(
+    dataset: &Dataset,
+    units: &HashMap<&str, &UnitRecord>,
+) -> Result<(), DatasetError> {
+    let region_of = |cercle: &str, date: NaiveDate| {
+        dataset
+            .containment
+            .iter()
+            .find(|c| c.child == cercle && c.period.contains(date))
+            .map(|c| c.parent.as_str())
+    };
+    for record in dataset
+        .containment
+        .iter()
+        .filter(|c| c.basis == PlacementBasis::NotInCompleteList)
+    {
+        let Some(from) = record.period.from else {
+            continue;
+        };
+        let Some(old) = dataset
+            .containment
+            .iter()
+            .find(|c| c.child == record.child && c.period.until == Some(from))
+        else {
+            continue;
+        };
+        for link in dataset
+            .lineage
+            .iter()
+            .filter(|l| l.from == old.parent && l.date == from)
+        {
+            if region_of(&link.to, from) != Some(record.parent.as_str()) {
+                let name = units.get(link.to.as_str()).map_or("?", |u| u.name.as_str());
+                return Err(at(
+                    &record.origin,
+                    "code",
+                    format!(
+                        "a complete 2023 list leaves {} out of its cercle, but {name}, carved out of that cercle, lies in another region: its region cannot be assumed",
+                        record.child
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a source says of a unit's communes as a whole is about a cercle or region in force on
+/// map C; only a cercle's list can be complete.
+fn check_listings(
+    dataset: &Dataset,
+    units: &HashMap<&str, &UnitRecord>,
+) -> Result<(), DatasetError> {
+    let from = dataset.listings.from;
+    for listing in &dataset.listings.units {
+        let field = if listing.origin.file == "communes_2023_placed.csv" {
+            "cercle"
+        } else {
+            "unit"
+        };
+        match units.get(listing.unit.as_str()) {
+            None => {
+                return Err(at(
+                    &listing.origin,
+                    field,
+                    format!("no unit has the code `{}`", listing.unit),
+                ));
+            }
+            Some(unit)
+                if !unit.validity.contains(from)
+                    || !matches!(unit.level, Level::Cercle | Level::Region)
+                    || (listing.complete && unit.level != Level::Cercle) =>
+            {
+                return Err(at(
+                    &listing.origin,
+                    field,
+                    format!(
+                        "{} is not a cercle (or, for a count, a region) in force on {from}",
+                        unit.name
+                    ),
+                ));
+            }
+            Some(_) => {}
         }
     }
     Ok(())

@@ -171,8 +171,15 @@ pub struct RegionPeriod {
     pub from: Option<Date>,
     /// The first day after the period; null if it lasts.
     pub until: Option<Date>,
-    /// How sure the sources are of the placement.
+    /// How sure the sources are of the placement (the weakest on the way up: a commune's own
+    /// or its cercle's).
     pub confidence: Confidence,
+    /// What that placement rests on (the commune's own, where both are as sure).
+    pub basis: super::placement::PlacementBasis,
+    /// Where that placement comes from.
+    pub source: String,
+    /// What else the sources say of that placement (a source that disagrees).
+    pub note: Option<String>,
 }
 
 /// A unit of another date that holds (part of) a unit's territory.
@@ -314,6 +321,12 @@ impl UnitMove {
     /// How sure the sources are of the new placement.
     async fn confidence(&self) -> Confidence {
         self.moved.confidence.into()
+    }
+
+    /// What the new placement rests on (a source, the seat of a new cercle, a complete list
+    /// that leaves the commune out, ...).
+    async fn basis(&self) -> super::placement::PlacementBasis {
+        self.moved.basis.into()
     }
 }
 

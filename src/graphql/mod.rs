@@ -1,7 +1,7 @@
 //! The GraphQL API over the model: schema types, batched loaders, dates, coded errors, the
 //! limits every request must keep (`limits.rs`), what a request passes before execution
-//! (`admission.rs`), the answer's field order (`field_order.rs`) and the Apollo Federation
-//! subgraph (`federation.rs`, off by default).
+//! (`admission.rs`), the answer's field order (`field_order.rs`), what each placement rests on
+//! (`placement.rs`) and the Apollo Federation subgraph (`federation.rs`, off by default).
 
 mod admission;
 mod date;
@@ -16,6 +16,7 @@ mod lists;
 mod loaders;
 mod node;
 mod people;
+mod placement;
 mod query;
 mod search;
 mod units;
@@ -187,31 +188,47 @@ impl Api {
         });
         let mut running = Vec::new();
         let mut watch: Option<(Arc<WakeWatch>, Waker)> = None;
-        poll_fn(|cx| {
-            let (flag, waker) = watch.get_or_insert_with(|| WakeWatch::new(cx.waker()));
-            flag.follow(cx.waker());
-            flag.woken.store(false, Ordering::Relaxed);
-            if let Poll::Ready(response) = response.as_mut().poll(&mut Context::from_waker(waker)) {
-                return Poll::Ready(response);
+        loop {
+            let step = poll_fn(|cx| {
+                let (flag, waker) = watch.get_or_insert_with(|| WakeWatch::new(cx.waker()));
+                flag.follow(cx.waker());
+                flag.woken.store(false, Ordering::Relaxed);
+                if let Poll::Ready(response) =
+                    response.as_mut().poll(&mut Context::from_waker(waker))
+                {
+                    return Poll::Ready(Step::Done(Box::new(response)));
+                }
+                if flag.woken.load(Ordering::Relaxed) {
+                    // The query yielded with more to do: it is rescheduled; the level is not
+                    // complete.
+                    return Poll::Pending;
+                }
+                running.extend(queue.take());
+                let before = running.len();
+                running.retain_mut(|batch| batch.as_mut().poll(cx).is_pending());
+                if running.len() < before {
+                    Poll::Ready(Step::LevelLoaded)
+                } else {
+                    Poll::Pending
+                }
+            })
+            .await;
+            match step {
+                Step::Done(response) => return *response,
+                // The next level starts after a turn of the runtime (and of its timers), so
+                // that a query made only of in-memory work still meets the request's time
+                // limit between levels.
+                Step::LevelLoaded => tokio::task::yield_now().await,
             }
-            if flag.woken.load(Ordering::Relaxed) {
-                // The query yielded with more to do: it is rescheduled; the level is not
-                // complete.
-                return Poll::Pending;
-            }
-            running.extend(queue.take());
-            let before = running.len();
-            running.retain_mut(|batch| batch.as_mut().poll(cx).is_pending());
-            if running.len() < before {
-                // A level's batches ran: the next level starts on a later poll, so that a
-                // query made only of in-memory work still yields to the runtime (and to the
-                // request's time limit) between levels.
-                cx.waker().wake_by_ref();
-            }
-            Poll::Pending
-        })
-        .await
+        }
     }
+}
+
+/// What one poll of a query under way came to.
+enum Step {
+    Done(Box<Response>),
+    /// A level's batches ran; the query goes on with the next level.
+    LevelLoaded,
 }
 
 /// A waker that notes whether the query woke itself while being polled, and passes every wake

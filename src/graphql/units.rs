@@ -749,6 +749,12 @@ unit_object! {
         contained(ctx, self.0, dataset::Level::Cercle, as_of, filter, order_by).await
     }
 
+    /// The number of communes a source states for the region on map C, beside the number placed
+    /// here (Koulikoro: 61 stated by maliweb.net); null where no source states one.
+    async fn stated_communes(&self, ctx: &Context<'_>) -> Option<super::placement::StatedCommunes> {
+        super::placement::StatedCommunes::new(graph(ctx), self.0)
+    }
+
     /// All communes of the region on `asOf` (default: this object's date), by name: those of its
     /// cercles, and those that lie in it directly (Bamako's six; Salam, cercle unknown).
     async fn communes(
@@ -778,6 +784,9 @@ fn region_history(ctx: &Context<'_>, id: UnitId) -> Vec<RegionPeriod> {
             from: period.period.from.map(Date),
             until: period.period.until.map(Date),
             confidence: period.confidence.into(),
+            basis: period.basis.into(),
+            source: period.source,
+            note: period.note,
         })
         .collect()
 }
@@ -804,11 +813,18 @@ unit_object! {
         region_history(ctx, self.0.id)
     }
 
-    /// Whether our sources place any commune in the cercle on this object's date. Many 2023
-    /// cercles hold communes that are not in our sources (819 communes in 2023, 703 placed):
-    /// false means unknown, not empty.
+    /// Whether the cercle's communes on this object's date are known: on maps A and B, seed
+    /// 001 lists them; on map C, only where a source lists the cercle's communes complete (8
+    /// cercles: Kignan, Konséguéla, Koro, M'Péssoba, Mopti, Siby, Sy, Zangasso). False means `communes` holds what our sources place there (sourced, seats,
+    /// assumptions: see each commune's `cercleHistory`), not that the list is complete.
     async fn communes_known(&self, ctx: &Context<'_>) -> bool {
-        graph(ctx).has_communes(self.0.id, self.0.as_of)
+        graph(ctx).communes_known(self.0.id, self.0.as_of)
+    }
+
+    /// The number of communes a source states for the cercle on map C, beside the number placed
+    /// here (Koutiala: 12 stated); null where no source states one.
+    async fn stated_communes(&self, ctx: &Context<'_>) -> Option<super::placement::StatedCommunes> {
+        super::placement::StatedCommunes::new(graph(ctx), self.0)
     }
 
     /// The communes of the cercle on `asOf` (default: this object's date), by name.
@@ -827,7 +843,8 @@ unit_object! {
 }
 
 unit_object! {
-/// A commune, the third level (703 in the seeds; Bamako's six have no cercle).
+/// A commune, the third level: the 703 of the seeds, and Iréli, created in 2023 (Bamako's six
+/// have no cercle).
     Commune {
     /// An urban commune (`true`) or a rural one, as seed 001 gives it.
     async fn urban(&self, ctx: &Context<'_>) -> bool {
@@ -841,7 +858,9 @@ unit_object! {
     }
 
     /// The cercle the commune lies in on `asOf` (default: this object's date); null for
-    /// Bamako's communes, and where the cercle is unknown (Salam since 2016).
+    /// Bamako's communes, and where the cercle is unknown (Salam since 2016; Borondougou and
+    /// Korombana, which Mopti's complete 2023 list leaves out). Whether a 2023 placement is
+    /// sourced or assumed: `cercleHistory`.
     async fn cercle(
         &self,
         ctx: &Context<'_>,
@@ -850,6 +869,13 @@ unit_object! {
         >,
     ) -> Option<Cercle> {
         or_null(ctx, containing(ctx, self.0, dataset::Level::Cercle, as_of).await)
+    }
+
+    /// The cercles the commune lay in, period by period, each with its basis and confidence
+    /// (Bancoumana: Kati from seed 001, then Siby from 2023-03-13 as French Wikipedia's Cercle
+    /// de Siby lists it). A null `cercle` is a period in a region with the cercle unknown.
+    async fn cercle_history(&self, ctx: &Context<'_>) -> Vec<super::placement::CerclePeriod> {
+        super::placement::cercle_history(graph(ctx), self.0.id)
     }
 
     /// The regions the commune lay in, period by period (Ouélessébougou: Koulikoro, then

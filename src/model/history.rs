@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 
 use super::{AdminGraph, LineageLink, UnitId};
-use crate::dataset::{Confidence, DATA_START, Level, LineageKind, Period};
+use crate::dataset::{Confidence, DATA_START, Level, LineageKind, Period, PlacementBasis};
 
 /// A period during which a unit lay in one region.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,36 @@ pub struct RegionPeriod {
     pub period: Period,
     /// The lowest confidence of the placements that put the unit in the region.
     pub confidence: Confidence,
+    /// What the weakest of those placements rests on (the unit's own, where they tie).
+    pub basis: PlacementBasis,
+    /// Where that placement comes from.
+    pub source: String,
+    /// What else the sources say of that placement.
+    pub note: Option<String>,
+}
+
+/// A period during which a commune lay in one cercle, or directly in a region with its cercle
+/// unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CerclePeriod {
+    /// The cercle; `None` where the commune lies directly in a region (Salam since 2016, the
+    /// communes a complete 2023 list leaves out) or in the Bamako District.
+    pub cercle: Option<UnitId>,
+    /// The unit the commune lies in directly (the cercle, else the region or district).
+    pub parent: UnitId,
+    pub period: Period,
+    pub confidence: Confidence,
+    pub basis: PlacementBasis,
+    pub source: String,
+    pub note: Option<String>,
+}
+
+/// The weakest placement on the way from a unit up to one of its ancestors.
+struct Placement<'a> {
+    confidence: Confidence,
+    basis: PlacementBasis,
+    source: &'a str,
+    note: Option<&'a str>,
 }
 
 /// Which way a lineage walk goes in time.
@@ -41,6 +71,7 @@ pub struct Move {
     pub from: Option<UnitId>,
     pub to: UnitId,
     pub confidence: Confidence,
+    pub basis: PlacementBasis,
 }
 
 /// A unit of the target date that holds (part of) a unit's territory.
@@ -74,7 +105,19 @@ impl AdminGraph {
     /// The confidence that `commune` (or any unit) lies in its ancestor of `level` on `date`: the
     /// lowest confidence of the containment links on the way up.
     pub fn placement_confidence(&self, id: UnitId, level: Level, date: NaiveDate) -> Confidence {
-        let mut confidence = Confidence::High;
+        self.weakest_placement(id, level, date)
+            .map_or(Confidence::High, |p| p.confidence)
+    }
+
+    /// The lowest-confidence containment link on the way from `id` up to `level` on `date`
+    /// (the lowest one, where they tie: a commune's own placement before its cercle's).
+    fn weakest_placement(
+        &self,
+        id: UnitId,
+        level: Level,
+        date: NaiveDate,
+    ) -> Option<Placement<'_>> {
+        let mut weakest: Option<Placement<'_>> = None;
         let mut current = id;
         while self.unit(current).level > level {
             let Some((parent, link)) = self
@@ -84,10 +127,50 @@ impl AdminGraph {
             else {
                 break;
             };
-            confidence = confidence.min(link.confidence);
+            if weakest
+                .as_ref()
+                .is_none_or(|w| link.confidence < w.confidence)
+            {
+                weakest = Some(Placement {
+                    confidence: link.confidence,
+                    basis: link.basis,
+                    source: &link.source,
+                    note: link.note.as_deref(),
+                });
+            }
             current = parent;
         }
-        confidence
+        weakest
+    }
+
+    /// The cercles a commune lay in over time (its direct parents: a region or the district
+    /// where it lay in no cercle), merged where consecutive periods share the parent, the basis
+    /// and the confidence.
+    pub fn cercle_history(&self, id: UnitId) -> Vec<CerclePeriod> {
+        let mut history: Vec<CerclePeriod> = Vec::new();
+        for (parent, link) in self.parents_over_time(id) {
+            let cercle = (self.unit(parent).level == Level::Cercle).then_some(parent);
+            match history.last_mut() {
+                Some(last)
+                    if last.parent == parent
+                        && last.basis == link.basis
+                        && last.confidence == link.confidence
+                        && last.period.until == link.period.from =>
+                {
+                    last.period.until = link.period.until;
+                }
+                _ => history.push(CerclePeriod {
+                    cercle,
+                    parent,
+                    period: link.period,
+                    confidence: link.confidence,
+                    basis: link.basis,
+                    source: link.source.clone(),
+                    note: link.note.clone(),
+                }),
+            }
+        }
+        history
     }
 
     /// The regions `id` lay in over time, merged where consecutive periods share the region and
@@ -116,12 +199,17 @@ impl AdminGraph {
             let Some(region) = self.ancestor(id, Level::Region, *from) else {
                 continue;
             };
-            let confidence = self.placement_confidence(id, Level::Region, *from);
+            let (confidence, basis, source, note) =
+                match self.weakest_placement(id, Level::Region, *from) {
+                    Some(p) => (p.confidence, p.basis, p.source, p.note),
+                    None => (Confidence::High, PlacementBasis::Seed, "", None),
+                };
             let until = starts.get(i + 1).copied().or(validity.until);
             match history.last_mut() {
                 Some(last)
                     if last.region == region
                         && last.confidence == confidence
+                        && last.basis == basis
                         && last.period.until == Some(*from) =>
                 {
                     last.period.until = until;
@@ -133,6 +221,9 @@ impl AdminGraph {
                         until,
                     },
                     confidence,
+                    basis,
+                    source: source.to_owned(),
+                    note: note.map(str::to_owned),
                 }),
             }
         }
@@ -198,6 +289,7 @@ impl AdminGraph {
                     from,
                     to,
                     confidence: link.confidence,
+                    basis: link.basis,
                 })
             })
             .collect();
@@ -237,11 +329,6 @@ impl AdminGraph {
         } else {
             self.descendants(id, Level::Commune, date)
         }
-    }
-
-    /// Whether any commune lies in `id` on `date` (a 2023 cercle may have none we can place).
-    pub fn has_communes(&self, id: UnitId, date: NaiveDate) -> bool {
-        !self.communes_of(id, date).is_empty()
     }
 
     /// The units of `level` on `onto` that hold the territory `id` had on `from`: through the

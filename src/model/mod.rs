@@ -1,7 +1,9 @@
 //! The graph model of Mali's administrative units: a petgraph graph whose nodes are units and
-//! whose edges are containment (parent → child, over a period) and history links (an old unit →
-//! the unit that received its territory). Answers the questions the API asks of it (children and
-//! parent on a date, ancestors, units in force, lineage) and knows nothing of GraphQL or HTTP.
+//! whose edges are containment (parent → child, over a period, with what the placement rests on)
+//! and history links (an old unit → the unit that received its territory). Answers the questions
+//! the API asks of it (children and parent on a date, ancestors, units in force, lineage, whether
+//! a map-C cercle's communes are known) and knows nothing of GraphQL or HTTP. The communes of a
+//! cercle on a date are [`AdminGraph::descendants`]: the one answer every other use draws on.
 
 mod geometry;
 mod history;
@@ -19,15 +21,16 @@ use petgraph::visit::EdgeRef;
 
 pub use geometry::{Atlas, GeometryError, GeometryReport, Place, Quartier, ShapeGap, UnitShape};
 pub use history::{
-    ComputedPopulation, Direction as LineageDirection, Hop, Move, Projection, RegionPeriod,
+    CerclePeriod, ComputedPopulation, Direction as LineageDirection, Hop, Move, Projection,
+    RegionPeriod,
 };
 pub use name::fold_name;
 pub use people::{GroupId, GroupPlace};
 pub use search::{Found, MatchKind, SearchHit};
 
 use crate::dataset::{
-    Confidence, Dataset, DatasetError, GeoTexts, Level, LineageKind, MapRecord, Period,
-    ReorganisationRecord, UnitRecord,
+    Confidence, Dataset, DatasetError, GeoTexts, Level, LineageKind, ListingRecord, MapRecord,
+    Period, PlacementBasis, ReorganisationRecord, UnitRecord,
 };
 
 /// A unit of the model, cheap to copy and to use as a key.
@@ -39,7 +42,11 @@ pub struct UnitId(NodeIndex);
 pub struct Containment {
     pub period: Period,
     pub confidence: Confidence,
+    /// What the placement rests on (a seed, a source, an assumption).
+    pub basis: PlacementBasis,
     pub source: String,
+    /// What else the sources say: a hand match, a source that disagrees and is not followed.
+    pub note: Option<String>,
 }
 
 /// The edge's target received territory from its source on `date`.
@@ -79,6 +86,11 @@ pub struct AdminGraph {
     country: UnitId,
     maps: Vec<MapRecord>,
     reorganisations: Vec<ReorganisationRecord>,
+    /// Map C's first day: from then, a cercle's communes are known only where a source lists
+    /// them complete.
+    map_c_start: NaiveDate,
+    /// What the sources say of map C's cercles as wholes (complete lists, stated counts).
+    listings: HashMap<UnitId, ListingRecord>,
     version: String,
     /// The geometry files' text, parsed into `atlas` on first use.
     geo: GeoTexts,
@@ -97,6 +109,7 @@ impl AdminGraph {
             reorganisations,
             people,
             geo,
+            listings,
             version,
         } = dataset;
         let mut graph = DiGraph::with_capacity(units.len(), containment.len() + lineage.len());
@@ -130,7 +143,9 @@ impl AdminGraph {
                     Relation::Contains(Containment {
                         period: record.period,
                         confidence: record.confidence,
+                        basis: record.basis,
                         source: record.source,
+                        note: record.note,
                     }),
                 );
             }
@@ -170,6 +185,12 @@ impl AdminGraph {
             .node_indices()
             .find(|n| graph[*n].level == Level::Country)
             .map_or(UnitId(NodeIndex::new(0)), UnitId);
+        let map_c_start = listings.from;
+        let listings = listings
+            .units
+            .into_iter()
+            .filter_map(|l| Some((by_code.get(&l.unit).copied()?, l)))
+            .collect();
         AdminGraph {
             graph,
             rank,
@@ -180,9 +201,32 @@ impl AdminGraph {
             country,
             maps,
             reorganisations,
+            map_c_start,
+            listings,
             version,
             geo,
             atlas: OnceLock::new(),
+        }
+    }
+
+    /// What the sources say of a map-C cercle's or region's communes as a whole, if anything.
+    pub fn listing(&self, id: UnitId) -> Option<&ListingRecord> {
+        self.listings.get(&id)
+    }
+
+    /// The first day of map C.
+    pub fn map_c_start(&self) -> NaiveDate {
+        self.map_c_start
+    }
+
+    /// Whether the communes of `id` on `date` are known: on maps A and B, seed 001 lists every
+    /// cercle's communes, so a cercle with communes is known; on map C, only a cercle that a
+    /// source lists complete.
+    pub fn communes_known(&self, id: UnitId, date: NaiveDate) -> bool {
+        if date >= self.map_c_start {
+            self.listing(id).is_some_and(|l| l.complete)
+        } else {
+            !self.descendants(id, Level::Commune, date).is_empty()
         }
     }
 
