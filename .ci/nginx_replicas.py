@@ -66,7 +66,8 @@ class Replica:
         self.starts += 1
         with open(os.path.join(self.work, f"replica-{self.name}-{self.starts}.log"), "wb") as out:
             self.process = subprocess.Popen(
-                [self.binary, "--listen", "127.0.0.1", "--port", str(self.port)],
+                [self.binary, "--listen", "127.0.0.1", "--port", str(self.port),
+                 "--cors-origins", ",".join(ORIGINS)],
                 stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "RUST_LOG": "info"})
         wait_until(lambda: get_status(self.port, "/readyz") == 200, 60,
                    f"replica {self.name} did not become ready", self.process)
@@ -297,6 +298,82 @@ def show_cache(port):
 
 
 REPLICA_PORTS = []
+# The origins CORS admits on the replicas: a cached answer must never carry one to the other.
+ORIGINS = ["https://a.example", "https://b.example"]
+
+
+def show_edge(port):
+    """What nginx keeps from the replicas: the cache keys on the media type, not on each
+    spelling of Accept; an answer for one Origin is never served to another; bodies over the
+    server's limit are refused here; a client past its budget gets 429."""
+    client = Client(port)
+    query = '{ region(code: "05") { name population(year: 2009) } }'
+    path = "/graphql?" + urllib.parse.urlencode({"query": query})
+    expected = {"region": {"name": "Mopti", "population": 2036209}}
+
+    # A flood of Accept spellings: each the same two media types.
+    json_forms = ["", "*/*", "application/json", "Application/JSON", " application/json ",
+                  "application/json; charset=utf-8", "application/*",
+                  "application/json, text/plain", "application/json,*/*;q=0.1"]
+    graphql_forms = ["application/graphql-response+json",
+                     "application/graphql-response+json, application/json;q=0.9",
+                     "APPLICATION/GRAPHQL-RESPONSE+JSON,application/json"]
+    spellings = [(form, "application/json") for form in json_forms]
+    spellings += [(form, "application/graphql-response+json") for form in graphql_forms]
+    # And with junk after a comma that changes nothing: 200 spellings in all.
+    for n in range(94):
+        spellings.append((f"application/json, x/y{n}", "application/json"))
+        spellings.append((f"application/graphql-response+json, x/y{n}",
+                          "application/graphql-response+json"))
+    statuses = {}
+    for accept, media in spellings:
+        status, headers, body = client.request("GET", path, headers={"Accept": accept} if accept else {})
+        answer = graphql_data(status, body)
+        check(answer == expected, f"Accept {accept!r}: {answer}")
+        check(headers.get("Content-Type", "").startswith(media),
+              f"Accept {accept!r}: {headers.get('Content-Type')}, not {media}")
+        statuses.setdefault(headers.get("X-Cache-Status"), []).append(accept)
+    misses = len(statuses.get("MISS", []))
+    check(misses == 2, f"{len(spellings)} Accept spellings made {misses} cache misses: {statuses.get('MISS')}")
+    check(len(statuses.get("HIT", [])) == len(spellings) - 2, f"cache statuses: {list(statuses)}")
+    # Another form is answered, without the cache.
+    status, headers, body = client.request("GET", path, headers={"Accept": "text/html, */*;q=0.8"})
+    check(graphql_data(status, body) == expected and headers.get("X-Cache-Status") == "BYPASS",
+          f"an unusual Accept: {headers.get('X-Cache-Status')}")
+    log(f"{len(spellings)} Accept spellings: 2 cache keys (MISS, then {len(spellings) - 2} HITs)")
+
+    # Two origins: each gets its own Access-Control-Allow-Origin, never the other's, and
+    # the cached copy (made without an Origin) carries none.
+    for _ in range(2):
+        for origin in ORIGINS:
+            status, headers, body = client.request("GET", path, headers={"Origin": origin})
+            check(graphql_data(status, body) == expected, f"{origin}: {body[:200]!r}")
+            check(headers.get("Access-Control-Allow-Origin") == origin,
+                  f"{origin} got Access-Control-Allow-Origin {headers.get('Access-Control-Allow-Origin')}")
+            check(headers.get("X-Cache-Status") == "BYPASS", f"{origin}: {headers.get('X-Cache-Status')}")
+    status, headers, _ = client.request("GET", path)
+    check(headers.get("X-Cache-Status") == "HIT" and "Access-Control-Allow-Origin" not in headers,
+          f"the cached answer: {headers.get('X-Cache-Status')}, {headers.get('Access-Control-Allow-Origin')}")
+    log("two origins: each its own Access-Control-Allow-Origin, the cached copy none")
+
+    # A body over the server's 128 KiB is refused by nginx.
+    big = json.dumps({"query": "{ __typename }", "pad": "x" * (200 * 1024)})
+    status, _, _ = client.request("POST", "/graphql", big, {"Content-Type": "application/json"})
+    check(status == 413, f"a 200 KiB body: {status}")
+
+    # From another loopback address (127.0.0.1 is exempt), 300 requests at once on one
+    # connection: past the burst of 100, nginx answers 429.
+    limited = http.client.HTTPConnection("127.0.0.1", port, timeout=30,
+                                         source_address=("127.0.0.2", 0))
+    counts = {}
+    for _ in range(300):
+        limited.request("GET", "/healthz")
+        response = limited.getresponse()
+        response.read()
+        counts[response.status] = counts.get(response.status, 0) + 1
+    limited.close()
+    check(counts.get(429, 0) > 0 and counts.get(429, 0) < 300, f"statuses from 127.0.0.2: {counts}")
+    log(f"413 for a 200 KiB body; from 127.0.0.2, 300 requests at once: {counts}")
 
 
 def main():
@@ -336,6 +413,7 @@ def main():
         log(f"nginx {nginx_port} → replicas A {ports[0]}, B {ports[1]}")
 
         show_cache(nginx_port)
+        show_edge(nginx_port)
 
         load = Load(nginx_port, args.workers)
         load.start()
@@ -386,8 +464,13 @@ def main():
                 replica.process.kill()
                 replica.process.wait()
         if "nginx_process" in locals() and nginx_process.poll() is None:
-            nginx_process.kill()
-            nginx_process.wait()
+            # SIGTERM, so that the master stops its workers too (SIGKILL would orphan them).
+            nginx_process.terminate()
+            try:
+                nginx_process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                nginx_process.kill()
+                nginx_process.wait()
         if passed and os.environ.get("KEEP_LOGS") is None:
             shutil.rmtree(work, ignore_errors=True)
         else:

@@ -25,6 +25,11 @@ usage: bash loadtest/run.sh [options]
   --no-build          use the binary already built
   --out FILE          where to write the summary (default $CARGO_TARGET_DIR/loadtest/summary.md)
   --log LEVEL         the server's RUST_LOG during runs (default warn: no line per request)
+  --soak ROUNDS       also soak: tree2009 with a fresh alias in each request, 16 connections,
+                      ROUNDS rounds, the server's resident memory printed after each; fails
+                      when the last two rounds differ by more than 5%
+  --soak-seconds S    seconds per soak round (default 15)
+  --soak-only         only the soak
 EOF
 }
 
@@ -43,6 +48,9 @@ build=true
 only=""
 out=""
 server_log_level=warn
+soak_rounds=0
+soak_seconds=15
+soak_only=false
 # The date of the 2009 map in the queries and in PostgreSQL (map A ran 2001-06-07..2016-01-19).
 as_of=2009-04-01
 
@@ -60,6 +68,9 @@ while [ $# -gt 0 ]; do
     --no-build) build=false ;;
     --out) out=$2; shift ;;
     --log) server_log_level=$2; shift ;;
+    --soak) soak_rounds=$2; shift ;;
+    --soak-seconds) soak_seconds=$2; shift ;;
+    --soak-only) soak_only=true ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -301,6 +312,7 @@ for name in "${query_names[@]}"; do
   write_body "${query_text[$name]}" "$work/$name.body.json"
 done
 
+if ! $soak_only; then
 say "mali-admin with its response cache ($server_bin)"
 start_server cache-on
 for name in "${query_names[@]}"; do
@@ -326,6 +338,38 @@ for name in "${query_names[@]}"; do
 done
 memory[cache-off]=$(memory_of "$server_pid")
 stop_server "$server_pid"
+fi
+
+# ---------------------------------------------------------------------------- soak
+# Fresh-alias whole-tree queries (each text new, so no cache keeps them) at 16 connections,
+# round after round: the resident memory must settle after the first rounds.
+soak_lines=()
+if [ "$soak_rounds" -gt 0 ]; then
+  say "soak: tree2009, fresh aliases, 16 connections, $soak_rounds rounds of $soak_seconds s"
+  start_server soak
+  write_body "${query_text[tree2009]}" "$work/soak.body.json"
+  fetch_reference "$server_url" "$work/soak.body.json" "$work/soak.expected.json"
+  validate_answer "$work/soak.expected.json" "${query_check[tree2009]}" "mali-admin soak"
+  saved_connections=$connections
+  connections=16
+  previous=""
+  last=""
+  for round in $(seq 1 "$soak_rounds"); do
+    wrk_once "$soak_seconds" mali-admin tree2009 "soak-$round" "$server_url" POST \
+      "$work/soak.body.json" "$work/soak.expected.json" fresh >>"$results"
+    previous=$last
+    last=$(awk '/^VmRSS/ { print $2 }' "/proc/$server_pid/status")
+    line=$(awk -v r="$round" -v kb="$last" -v s="$soak_seconds" 'BEGIN { printf "round %d (%d s): RSS %.1f MB", r, r * s, kb / 1024 }')
+    say "$line"
+    soak_lines+=("$line")
+  done
+  connections=$saved_connections
+  stop_server "$server_pid"
+  if [ -n "$previous" ]; then
+    awk -v a="$previous" -v b="$last" 'BEGIN { d = (b - a) / a; if (d < 0) d = -d; exit !(d <= 0.05) }' ||
+      die "soak: the resident memory still moves between the last two rounds ($previous kB, then $last kB)"
+  fi
+fi
 
 # ---------------------------------------------------------------------------- comparison
 compared=()
@@ -456,7 +500,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
   echo '| --- | --- | --- | ---: | ---: | ---: | ---: |'
   awk -F'\t' '{ printf "| %s | %s | %s | %d | %.0f | %.2f | %.2f |\n", $1, $2, $3, $8, $4, $5 / 1000, $6 / 1000 }' "$results"
   echo
-  echo "Resident memory (peak / at the end, MB): mali-admin with its response cache ${memory[cache-on]}; with --response-cache 0 ${memory[cache-off]}${memory[postgraphile]:+; PostGraphile (node) ${memory[postgraphile]}}."
+  echo "Resident memory (peak / at the end, MB): mali-admin with its response cache ${memory[cache-on]:-(not run)}; with --response-cache 0 ${memory[cache-off]:-(not run)}${memory[postgraphile]:+; PostGraphile (node) ${memory[postgraphile]}}."
+  if [ ${#soak_lines[@]} -gt 0 ]; then
+    echo
+    echo "Soak (tree2009, a fresh alias in each request, 16 connections), the server's resident memory after each round:"
+    echo
+    for line in "${soak_lines[@]}"; do
+      printf -- '- %s\n' "$line"
+    done
+  fi
   if [ ${#startup_lines[@]} -gt 0 ]; then
     echo
     echo 'Start-up, `mali-admin check` 5 times (its own log of load + validate + build the graph; then /usr/bin/time):'

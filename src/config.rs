@@ -9,7 +9,7 @@ use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
 use crate::dataset::DataSource;
 use crate::graphql::{ApiSettings, Limits, Policy};
-use crate::http::{Cors, HttpSettings};
+use crate::http::{Cors, HttpSettings, RateKey, RateSettings, ServeSettings};
 
 /// Bytes in a mebibyte, the unit of the response cache's setting.
 const MIB: usize = 1024 * 1024;
@@ -73,13 +73,28 @@ pub struct Config {
     #[arg(long, env = "MALI_ADMIN_MAX_DIRECTIVES", default_value_t = Limits::default().directives)]
     pub max_directives: usize,
 
-    /// Most aliases in one document.
+    /// Most aliases in one request (a batch's operations together).
     #[arg(long, env = "MALI_ADMIN_MAX_ALIASES", default_value_t = Limits::default().aliases)]
     pub max_aliases: usize,
+
+    /// Most lexical tokens in one request's query texts (a batch's together), counted before
+    /// parsing.
+    #[arg(long, env = "MALI_ADMIN_MAX_TOKENS", default_value_t = Limits::default().tokens)]
+    pub max_tokens: usize,
+
+    /// Most nested introspection lists (`fields`, `interfaces`, `possibleTypes`,
+    /// `inputFields`) under `__schema` or `__type`.
+    #[arg(long, env = "MALI_ADMIN_MAX_INTROSPECTION_DEPTH", default_value_t = Limits::default().introspection_depth)]
+    pub max_introspection_depth: usize,
 
     /// Largest request body, in bytes.
     #[arg(long, env = "MALI_ADMIN_MAX_BODY_BYTES", default_value_t = HttpSettings::default().max_body_bytes)]
     pub max_body_bytes: usize,
+
+    /// Accept batches (a JSON array of requests in one POST), whose operations share one
+    /// request's budget of tokens, aliases and complexity: `true` or `false`.
+    #[arg(long, env = "MALI_ADMIN_BATCHING", default_value_t = HttpSettings::default().batching, action = ArgAction::Set)]
+    pub batching: bool,
 
     /// Most operations in one batched (JSON array) request.
     #[arg(long, env = "MALI_ADMIN_MAX_BATCH", default_value_t = HttpSettings::default().max_batch)]
@@ -88,6 +103,28 @@ pub struct Config {
     /// Longest execution of one operation, in milliseconds (0: no limit).
     #[arg(long, env = "MALI_ADMIN_TIMEOUT_MS", default_value_t = 10_000)]
     pub timeout_ms: u64,
+
+    /// Longest wait for a POST body, in milliseconds (0: no limit).
+    #[arg(long, env = "MALI_ADMIN_BODY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub body_timeout_ms: u64,
+
+    /// Longest wait for a request's headers, and for the next request on an idle keep-alive
+    /// connection, in milliseconds (at least 1).
+    #[arg(long, env = "MALI_ADMIN_HEADER_TIMEOUT_MS", default_value_t = ServeSettings::default().header_timeout.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_ms: u64,
+
+    /// Most connections open at once; more wait in the listen queue.
+    #[arg(long, env = "MALI_ADMIN_MAX_CONNECTIONS", default_value_t = ServeSettings::default().max_connections)]
+    pub max_connections: usize,
+
+    /// Most requests on one connection; the last is answered with `Connection: close`.
+    #[arg(long, env = "MALI_ADMIN_KEEP_ALIVE_REQUESTS", default_value_t = ServeSettings::default().keep_alive_requests)]
+    pub keep_alive_requests: usize,
+
+    /// How long requests are still served once shutdown begins, `/readyz` answering 503, in
+    /// milliseconds.
+    #[arg(long, env = "MALI_ADMIN_DRAIN_MS", default_value_t = 0)]
+    pub drain_ms: u64,
 
     /// Parsed documents kept in memory, by query text, from the second time a text comes (0: none).
     #[arg(long, env = "MALI_ADMIN_DOCUMENT_CACHE", default_value_t = Limits::default().document_cache)]
@@ -116,6 +153,20 @@ pub struct Config {
     )]
     pub cors_origins: Vec<String>,
 
+    /// A budget over time per client: the points (requested query cost) a client's bucket
+    /// leaks each second; 0: no rate limit.
+    #[arg(long, env = "MALI_ADMIN_RATE_LIMIT", default_value_t = 0.0)]
+    pub rate_limit: f64,
+
+    /// The points a client's bucket holds: the most it may spend at once.
+    #[arg(long, env = "MALI_ADMIN_RATE_BURST", default_value_t = 20_000)]
+    pub rate_burst: u64,
+
+    /// Who a client is for the rate limit: `address` (the connection's peer) or the name of a
+    /// request header (an API key, or `x-real-ip` behind a proxy that sets it).
+    #[arg(long, env = "MALI_ADMIN_RATE_KEY", default_value = "address", value_parser = parse_rate_key)]
+    pub rate_key: RateKey,
+
     /// Serve an Apollo Federation v2 subgraph: `@key(fields: "code")` on the units, and the
     /// `_service` and `_entities` root fields (`true` or `false`). `schema` then prints the
     /// subgraph's SDL.
@@ -125,6 +176,16 @@ pub struct Config {
     /// Log format: `text` or `json`.
     #[arg(long, env = "MALI_ADMIN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// `address`, or a header's name.
+fn parse_rate_key(text: &str) -> Result<RateKey, String> {
+    if text.eq_ignore_ascii_case("address") {
+        return Ok(RateKey::Address);
+    }
+    axum::http::HeaderName::try_from(text)
+        .map(RateKey::Header)
+        .map_err(|_| format!("`{text}` is neither `address` nor a header name"))
 }
 
 /// How strict the API is with its hints.
@@ -167,6 +228,8 @@ impl Config {
                 recursion: self.max_recursion,
                 directives: self.max_directives,
                 aliases: self.max_aliases,
+                tokens: self.max_tokens,
+                introspection_depth: self.max_introspection_depth,
                 document_cache: self.document_cache,
             },
             introspection: self.introspection,
@@ -181,15 +244,33 @@ impl Config {
         HttpSettings {
             graphiql: self.graphiql,
             max_body_bytes: self.max_body_bytes,
+            batching: self.batching,
             max_batch: self.max_batch,
             timeout: (self.timeout_ms > 0).then(|| Duration::from_millis(self.timeout_ms)),
+            body_timeout: (self.body_timeout_ms > 0)
+                .then(|| Duration::from_millis(self.body_timeout_ms)),
             response_cache_bytes: self.response_cache.saturating_mul(MIB),
             cache_max_age: self.cache_max_age,
+            rate_limit: (self.rate_limit > 0.0).then(|| RateSettings {
+                points_per_second: self.rate_limit,
+                burst: self.rate_burst,
+                key: self.rate_key.clone(),
+            }),
             cors: if self.cors_origins.iter().any(|origin| origin == "*") {
                 Cors::Any
             } else {
                 Cors::Origins(self.cors_origins.clone())
             },
+        }
+    }
+
+    /// The socket server's settings.
+    pub fn serve_settings(&self) -> ServeSettings {
+        ServeSettings {
+            header_timeout: Duration::from_millis(self.header_timeout_ms),
+            max_connections: self.max_connections,
+            keep_alive_requests: self.keep_alive_requests,
+            drain: Duration::from_millis(self.drain_ms),
         }
     }
 
@@ -215,6 +296,8 @@ mod tests {
             "--max-recursion=9",
             "--max-directives=1",
             "--max-aliases=2",
+            "--max-tokens=70",
+            "--max-introspection-depth=1",
             "--document-cache=0",
             "--persisted-queries=0",
             "--introspection=false",
@@ -222,6 +305,10 @@ mod tests {
             "--graphiql=false",
             "--max-body-bytes=100",
             "--max-batch=2",
+            "--batching=true",
+            "--rate-limit=50",
+            "--rate-burst=500",
+            "--rate-key=X-Api-Key",
             "--timeout-ms=0",
             "--response-cache=0",
             "--cache-max-age=60",
@@ -239,6 +326,8 @@ mod tests {
                 recursion: 9,
                 directives: 1,
                 aliases: 2,
+                tokens: 70,
+                introspection_depth: 1,
                 document_cache: 0,
             }
         );
@@ -248,6 +337,15 @@ mod tests {
         let http = config.http_settings();
         assert!(!http.graphiql);
         assert_eq!((http.max_body_bytes, http.max_batch), (100, 2));
+        assert!(http.batching);
+        assert_eq!(
+            http.rate_limit,
+            Some(RateSettings {
+                points_per_second: 50.0,
+                burst: 500,
+                key: RateKey::Header(axum::http::HeaderName::from_static("x-api-key")),
+            })
+        );
         assert_eq!(http.timeout, None);
         assert_eq!((http.response_cache_bytes, http.cache_max_age), (0, 60));
         assert_eq!(
@@ -263,7 +361,7 @@ mod tests {
         assert!(config.policy().introspection && !config.policy().suggestions);
         assert!(!config.policy().federation);
         let http = config.http_settings();
-        assert!(http.graphiql);
+        assert!(http.graphiql && !http.batching && http.rate_limit.is_none());
         assert_eq!(http.timeout, Some(Duration::from_secs(10)));
         assert_eq!(http.cors, Cors::Any);
         assert_eq!(

@@ -11,6 +11,8 @@ mod graphiql;
 mod graphql;
 mod map;
 mod metrics;
+mod rate;
+mod server;
 
 use std::future::Future;
 use std::io;
@@ -37,6 +39,8 @@ use tracing::Level;
 pub use error::HttpError;
 pub use graphiql::ASSET_PATH as GRAPHIQL_ASSET_PATH;
 pub use graphql::{Media, TIMEOUT, negotiate};
+pub use rate::{RateKey, RateSettings};
+pub use server::{Connection, ServeSettings, serve_with};
 
 use crate::graphql::Api;
 
@@ -50,16 +54,23 @@ pub struct HttpSettings {
     pub graphiql: bool,
     /// Largest request body, in bytes (`REQUEST_TOO_LARGE` above it).
     pub max_body_bytes: usize,
+    /// Accept batches (a JSON array of requests in one POST), whose operations share one
+    /// budget; off: `BATCHING_DISABLED`.
+    pub batching: bool,
     /// Most operations in one batch (`BATCH_TOO_LARGE` above it).
     pub max_batch: usize,
     /// Longest execution of one operation (`TIMEOUT` past it); `None`: no limit.
     pub timeout: Option<Duration>,
+    /// Longest wait for a POST body (`REQUEST_TIMEOUT` past it); `None`: no limit.
+    pub body_timeout: Option<Duration>,
     /// Bytes of answers kept by the in-process response cache (0: off).
     pub response_cache_bytes: usize,
     /// `max-age` of cacheable GET answers, in seconds.
     pub cache_max_age: u64,
     /// Origins CORS admits.
     pub cors: Cors,
+    /// A budget over time per client (`RATE_LIMITED` past it); `None`: off.
+    pub rate_limit: Option<RateSettings>,
 }
 
 impl Default for HttpSettings {
@@ -67,11 +78,14 @@ impl Default for HttpSettings {
         HttpSettings {
             graphiql: true,
             max_body_bytes: 128 * 1024,
+            batching: false,
             max_batch: 10,
             timeout: Some(Duration::from_secs(10)),
+            body_timeout: Some(Duration::from_secs(10)),
             response_cache_bytes: 8 * 1024 * 1024,
             cache_max_age: 3_600,
             cors: Cors::Any,
+            rate_limit: None,
         }
     }
 }
@@ -89,6 +103,7 @@ pub(crate) struct AppState {
     settings: HttpSettings,
     cache: cache::ResponseCache,
     exports: export::Exports,
+    rate: Option<rate::RateLimiter>,
 }
 
 /// The application's routes over `api`, with the default settings.
@@ -104,6 +119,7 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
         api,
         cache: cache::ResponseCache::new(settings.response_cache_bytes),
         exports: export::Exports::new(),
+        rate: settings.rate_limit.clone().map(rate::RateLimiter::new),
         settings,
     });
     let mut routes = Router::new()
@@ -184,16 +200,23 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready: the data is loaded (it is before the server listens; this says what it holds).
-async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+/// Ready: the data is loaded (it is before the server listens; this says what it holds) and
+/// the server is not shutting down (503 from the moment it begins to drain).
+async fn readyz(
+    State(state): State<Arc<AppState>>,
+    connection: Option<axum::Extension<Connection>>,
+) -> Response {
     let units = state.api.unit_count();
-    let status = if units > 0 {
+    let draining = connection.is_some_and(|connection| connection.is_draining());
+    let ready = units > 0 && !draining;
+    let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let body = json!({
-        "ready": units > 0,
+        "ready": ready,
+        "draining": draining,
         "units": units,
         "dataVersion": state.api.data_version(),
     });
@@ -211,16 +234,14 @@ async fn metrics_text() -> Response {
         .into_response()
 }
 
-/// Serves `router` on an already-bound `listener` until `shutdown` completes, then lets the
-/// requests under way finish.
+/// Serves `router` on an already-bound `listener` with the default [`ServeSettings`] until
+/// `shutdown` completes, then lets the requests under way finish.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, router, ServeSettings::default(), shutdown).await
 }
 
 /// Completes on ctrl-c or SIGTERM.

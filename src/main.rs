@@ -108,9 +108,10 @@ async fn main() -> anyhow::Result<()> {
             "geometry ready"
         );
     });
-    http::serve(
+    http::serve_with(
         listener,
         http::router_with(Arc::new(api), config.http_settings()),
+        config.serve_settings(),
         http::shutdown_signal(),
     )
     .await?;

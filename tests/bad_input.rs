@@ -245,10 +245,23 @@ fn cases() -> Vec<Case> {
             code: Some("GRAPHQL_VALIDATION_FAILED"),
         },
         Case {
+            // 30,000 tokens: refused by their count before the parser sees them.
             name: "ten thousand nested braces",
             request: || {
                 post_query(
                     &format!("{}{}", "{ a ".repeat(10_000), "}".repeat(10_000)),
+                    GRAPHQL_RESPONSE,
+                )
+            },
+            status: StatusCode::BAD_REQUEST,
+            code: Some("TOO_MANY_TOKENS"),
+        },
+        Case {
+            // Within the token limit, the parser's own nesting limit refuses it.
+            name: "five hundred nested braces",
+            request: || {
+                post_query(
+                    &format!("{}{}", "{ a ".repeat(500), "}".repeat(500)),
                     GRAPHQL_RESPONSE,
                 )
             },
@@ -276,13 +289,14 @@ fn cases() -> Vec<Case> {
                 )
             },
             status: StatusCode::BAD_REQUEST,
-            code: Some("BATCH_TOO_LARGE"),
+            code: Some("BATCHING_DISABLED"),
         },
         Case {
+            // Batching is off by default (tests/limits.rs has batches with it on).
             name: "an empty batch",
             request: || post("[]", GRAPHQL_RESPONSE),
             status: StatusCode::BAD_REQUEST,
-            code: Some("BAD_REQUEST"),
+            code: Some("BATCHING_DISABLED"),
         },
         Case {
             name: "variables in the URL that are not JSON",

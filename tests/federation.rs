@@ -130,7 +130,8 @@ async fn entities_accept_the_codes_of_every_system_as_the_root_lookups_do() {
 }
 
 #[tokio::test]
-async fn an_unknown_code_or_a_code_of_another_level_is_not_found() {
+async fn an_unknown_code_or_a_code_of_another_level_is_null_with_its_error_and_the_others_resolve()
+{
     let api = federated_api();
     for (typename, code) in [("Region", "99"), ("Cercle", "05"), ("Commune", "1903")] {
         let response = entities(
@@ -144,12 +145,54 @@ async fn an_unknown_code_or_a_code_of_another_level_is_not_found() {
         let errors = serde_json::to_value(&response.errors).unwrap();
         assert_eq!(errors.as_array().unwrap().len(), 1, "{errors}");
         assert_eq!(errors[0]["extensions"]["code"], "NOT_FOUND", "{errors}");
-        assert_eq!(errors[0]["path"], json!(["_entities"]), "{errors}");
+        assert_eq!(errors[0]["path"], json!(["_entities", 1]), "{errors}");
         assert!(
             errors[0]["message"].as_str().unwrap().contains(code),
             "{errors}"
         );
+        let data = response.data.into_json().unwrap();
+        assert_eq!(data["_entities"][0]["name"], "Mopti", "{data}");
+        assert_eq!(data["_entities"][1], json!(null), "{data}");
     }
+}
+
+#[tokio::test]
+async fn the_issues_representations_answer_the_known_cercle_and_null_for_the_unknown_one() {
+    // As written in issue 15: Bankass, and a code no cercle has.
+    let response = entities(
+        &federated_api(),
+        json!([{"__typename": "Cercle", "code": "1903"}, {"__typename": "Cercle", "code": "00"}]),
+    )
+    .await;
+    let body = serde_json::to_value(&response).unwrap();
+    assert_eq!(
+        body["data"]["_entities"],
+        json!([{"__typename": "Cercle", "code": "1903", "name": "Bankass", "region": {"name": "Bandiagara"}}, null]),
+        "{body}"
+    );
+    assert_eq!(body["errors"].as_array().unwrap().len(), 1, "{body}");
+    assert_eq!(body["errors"][0]["path"], json!(["_entities", 1]));
+    // A representation listed twice gets an error at each of its places.
+    let response = entities(
+        &federated_api(),
+        json!([
+            {"__typename": "Cercle", "code": "00"},
+            {"__typename": "Cercle", "code": "1903"},
+            {"__typename": "Cercle", "code": "00"},
+        ]),
+    )
+    .await;
+    let mut paths: Vec<_> = response
+        .errors
+        .iter()
+        .map(|error| serde_json::to_value(&error.path).unwrap())
+        .collect();
+    paths.sort_by_key(|path| path.to_string());
+    assert_eq!(paths, [json!(["_entities", 0]), json!(["_entities", 2])]);
+    let data = response.data.into_json().unwrap();
+    assert_eq!(data["_entities"][1]["name"], "Bankass");
+    assert_eq!(data["_entities"][0], json!(null));
+    assert_eq!(data["_entities"][2], json!(null));
 }
 
 #[tokio::test]

@@ -38,7 +38,7 @@ async fn fields_come_in_the_order_the_query_asks_for_them() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,
-        r#"{"data":{"cercle":{"region":{"name":"Mopti"},"name":"Bankass","code":"1903","population":264776}}}"#
+        r#"{"data":{"cercle":{"region":{"name":"Mopti"},"name":"Bankass","code":"1903","population":264776}},"extensions":{"cost":{"requestedQueryCost":6,"actualQueryCost":6}}}"#
     );
 }
 
@@ -52,7 +52,10 @@ async fn post_graphql_answers_a_query() {
     let body: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
         body,
-        json!({"data": {"cercle": {"name": "Bankass", "region": {"name": "Bandiagara"}}}})
+        json!({
+            "data": {"cercle": {"name": "Bankass", "region": {"name": "Bandiagara"}}},
+            "extensions": {"cost": {"requestedQueryCost": 4, "actualQueryCost": 4}},
+        })
     );
 }
 
@@ -109,7 +112,10 @@ async fn the_real_server_answers_over_a_socket_and_stops_on_shutdown() {
         .unwrap();
     assert_eq!(
         body,
-        json!({"data": {"commune": {"name": "Diédougou", "cercle": {"name": "Kati"}, "population": 10512}}})
+        json!({
+            "data": {"commune": {"name": "Diédougou", "cercle": {"name": "Kati"}, "population": 10512}},
+            "extensions": {"cost": {"requestedQueryCost": 5, "actualQueryCost": 5}},
+        })
     );
     let body: Value = client
         .post(&url)

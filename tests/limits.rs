@@ -3,12 +3,15 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "../benches/hostile.rs"]
+#[allow(dead_code)]
+mod hostile;
 
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use common::http::{GRAPHQL_RESPONSE, app, app_with, post, post_query, send};
-use mali_admin::graphql::{Limits, Policy};
+use mali_admin::graphql::{Limits, Operations, Policy};
 use mali_admin::http::HttpSettings;
 
 /// GraphiQL's introspection query (graphql-js `getIntrospectionQuery` with every option on).
@@ -45,14 +48,34 @@ async fn the_whole_tree_of_2010_passes_the_default_limits() {
 
 #[tokio::test]
 async fn nested_introspection_is_too_deep() {
-    // The classic: introspection lists are not multiplied, so only the depth limit stops it.
-    let query = format!(
-        "{{ __schema {{ types {{ {} name {} }} }} }}",
-        "fields { type { ".repeat(8),
-        "} } ".repeat(8)
+    // The classic: introspection lists are not multiplied, so the depth of their nesting is
+    // limited, as graphql-js's MaxIntrospectionDepthRule does: at most three nested `fields`,
+    // `interfaces`, `possibleTypes` or `inputFields`.
+    let nested = |lists: usize| {
+        format!(
+            "{{ __schema {{ types {{ {} name {} }} }} }}",
+            "fields { type { ".repeat(lists),
+            "} } ".repeat(lists)
+        )
+    };
+    // The issue's query, as written: four nested `fields`.
+    let four = "{ __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }";
+    assert!(four.split_whitespace().eq(nested(4).split_whitespace()));
+    assert_eq!(refused(&app(), four).await, "INTROSPECTION_TOO_DEEP");
+    let reply = send(&app(), post_query(&nested(3), GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    // Counted through fragments, and through `interfaces` and `possibleTypes`.
+    let through_fragments = "{ __schema { types { ...A } } } \
+        fragment A on __Type { interfaces { ...B } } \
+        fragment B on __Type { possibleTypes { ...C } } \
+        fragment C on __Type { fields { type { ...D } } } \
+        fragment D on __Type { inputFields { name } }";
+    assert_eq!(
+        refused(&app(), through_fragments).await,
+        "INTROSPECTION_TOO_DEEP"
     );
-    let query = query.as_str();
-    assert_eq!(refused(&app(), query).await, "QUERY_TOO_DEEP");
+    // Deeper still, the depth limit stops it too.
+    assert_eq!(refused(&app(), &nested(8)).await, "INTROSPECTION_TOO_DEEP");
 }
 
 #[tokio::test]
@@ -130,9 +153,11 @@ async fn nested_inline_fragments_recurse_too_deep() {
 async fn a_directive_flood_on_one_field_is_refused() {
     // CVE-2024-47614: without `limit_directives`, thousands of directives on a field exhaust
     // the server.
+    // 200 of them (1,200 tokens, within the token limit); a thousand are refused by their
+    // tokens before the document is parsed.
     let query = format!(
         "{{ regions {{ name {} }} }}",
-        "@skip(if: false) ".repeat(1000)
+        "@skip(if: false) ".repeat(200)
     );
     assert_eq!(refused(&app(), &query).await, "TOO_MANY_DIRECTIVES");
     let allowed = "{ regions { name @skip(if: false) @include(if: true) } }";
@@ -141,12 +166,115 @@ async fn a_directive_flood_on_one_field_is_refused() {
 }
 
 #[tokio::test]
-async fn thousands_of_aliases_are_refused() {
-    let aliases: String = (0..1000).map(|n| format!("a{n}: __typename ")).collect();
-    assert_eq!(
-        refused(&app(), &format!("{{ {aliases} }}")).await,
-        "TOO_MANY_ALIASES"
-    );
+async fn more_than_thirty_aliases_are_refused() {
+    let aliases = |count: usize| {
+        let aliases: String = (0..count).map(|n| format!("a{n}: __typename ")).collect();
+        format!("{{ {aliases} }}")
+    };
+    let reply = send(&app(), post_query(&aliases(30), GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["data"]["a29"], "QueryRoot");
+    assert_eq!(refused(&app(), &aliases(31)).await, "TOO_MANY_ALIASES");
+    // A thousand are 3,000 tokens: refused before parsing.
+    assert_eq!(refused(&app(), &aliases(1000)).await, "TOO_MANY_TOKENS");
+}
+
+#[tokio::test]
+async fn more_than_two_thousand_tokens_are_refused_before_parsing() {
+    // `{`, `}` and 1,998 names: 2,000 tokens, admitted; one more is refused.
+    let typenames = |count: usize| format!("{{ {} }}", "__typename ".repeat(count));
+    let reply = send(&app(), post_query(&typenames(1998), GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(refused(&app(), &typenames(1999)).await, "TOO_MANY_TOKENS");
+    // Commas and comments are not tokens; a string is one, whatever its escapes.
+    let reply = send(
+        &app(),
+        post_query(
+            &format!(
+                "{{ __type(name: \"{}\",,,,) {{ name }} }} # {}",
+                "\\u00e9".repeat(3000),
+                "x ".repeat(3000)
+            ),
+            GRAPHQL_RESPONSE,
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn the_fan_out_document_is_refused_at_once_in_every_mode() {
+    // The issue's 1,098 bytes: eight fragments, each spreading the next twenty times, 20^7
+    // fields once expanded. It stalled a worker for 16 s with introspection off, when the
+    // introspection check followed every spread.
+    let query = hostile::fan_out(8, 20);
+    assert_eq!(query.len(), 1_099);
+    let modes = [
+        Policy::default(),
+        Policy {
+            introspection: false,
+            ..Policy::default()
+        },
+        Policy {
+            introspection: false,
+            limits: Limits {
+                tokens: usize::MAX,
+                document_cache: 0,
+                ..Limits::default()
+            },
+            ..Policy::default()
+        },
+    ];
+    for policy in modes {
+        let app = app_with(&policy, HttpSettings::default());
+        for query in [query.clone(), hostile::fan_out(9, 20)] {
+            let started = Instant::now();
+            assert_eq!(refused(&app, &query).await, "QUERY_TOO_COMPLEX");
+            // Microseconds in a release build; the debug build is slower, never seconds.
+            assert!(started.elapsed() < Duration::from_millis(500));
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_hostile_document_is_answered_quickly_and_the_server_goes_on() {
+    // The benchmark's corpus (benches/hostile.rs), up to the body limit, in each mode: each is
+    // refused with a code or admitted, within a bound the walks could never keep if they were
+    // not linear (BENCHMARKS.md has the release figures, all under 5 ms).
+    for introspection in [true, false] {
+        for tokens in [Limits::default().tokens, usize::MAX] {
+            let policy = Policy {
+                introspection,
+                limits: Limits {
+                    tokens,
+                    ..Limits::default()
+                },
+                ..Policy::default()
+            };
+            let api = common::http::api_with(&policy);
+            for (name, text) in hostile::corpus() {
+                let started = Instant::now();
+                let outcome = api.admit(async_graphql::Request::new(text), Operations::Any);
+                let elapsed = started.elapsed();
+                assert!(
+                    elapsed < Duration::from_secs(1),
+                    "{name}: {elapsed:?} (introspection {introspection}, tokens {tokens})"
+                );
+                if let Err(refused) = outcome {
+                    let error = refused.into_error();
+                    let code = error.extensions.as_ref().and_then(|e| e.get("code"));
+                    assert!(code.is_some(), "{name}: {}", error.message);
+                    assert_ne!(
+                        code,
+                        Some(&async_graphql::Value::from("INTERNAL_SERVER_ERROR")),
+                        "{name}"
+                    );
+                }
+            }
+            let answer = api.execute(r#"{ cercle(code: "1903") { name } }"#).await;
+            assert!(answer.errors.is_empty());
+        }
+    }
 }
 
 #[tokio::test]
@@ -227,19 +355,97 @@ async fn an_oversized_body_is_refused_with_413() {
     assert_eq!(reply.code(), "REQUEST_TOO_LARGE");
 }
 
+/// The router with batching on.
+fn batching() -> axum::Router {
+    app_with(
+        &Policy::default(),
+        HttpSettings {
+            batching: true,
+            ..HttpSettings::default()
+        },
+    )
+}
+
+#[tokio::test]
+async fn batching_is_off_by_default() {
+    let one = r#"{"query": "{ cercle(code: \"1903\") { name } }"}"#;
+    let reply = send(&app(), post(format!("[{one}, {one}]"), GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+    assert_eq!(reply.code(), "BATCHING_DISABLED");
+}
+
 #[tokio::test]
 async fn a_batch_runs_each_operation_and_a_huge_batch_is_refused() {
     let one = r#"{"query": "{ cercle(code: \"1903\") { name } }"}"#;
-    let reply = send(&app(), post(format!("[{one}, {one}]"), GRAPHQL_RESPONSE)).await;
+    let reply = send(
+        &batching(),
+        post(format!("[{one}, {one}]"), GRAPHQL_RESPONSE),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
     let answers = reply.json();
     assert_eq!(answers.as_array().unwrap().len(), 2);
     assert_eq!(answers[1]["data"]["cercle"]["name"], "Bankass");
 
     let huge = format!("[{}]", [one; 11].join(","));
-    let reply = send(&app(), post(huge, GRAPHQL_RESPONSE)).await;
+    let reply = send(&batching(), post(huge, GRAPHQL_RESPONSE)).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.code(), "BATCH_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn a_batch_shares_one_budget_of_complexity_aliases_and_tokens() {
+    let batch = |query: &str, count: usize| {
+        let one = serde_json::json!({ "query": query }).to_string();
+        post(
+            format!("[{}]", vec![one; count].join(",")),
+            GRAPHQL_RESPONSE,
+        )
+    };
+    let codes = |answers: &serde_json::Value| -> Vec<String> {
+        answers
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(
+                |answer| match answer["errors"][0]["extensions"]["code"].as_str() {
+                    Some(code) => code.to_owned(),
+                    None => "ok".to_owned(),
+                },
+            )
+            .collect()
+    };
+    // regions × cercles × communes costs 1,111: nine fit in 10,000, the tenth does not.
+    let tree = "{ regions { cercles { communes { name } } } }";
+    let reply = send(&batching(), batch(tree, 10)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let answers = reply.json();
+    let mut expected = vec!["ok".to_owned(); 9];
+    expected.push("QUERY_TOO_COMPLEX".to_owned());
+    assert_eq!(codes(&answers), expected);
+    let message = answers[9]["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("a batch shares one budget"), "{message}");
+    assert!(message.contains("may cost 11110"), "{message}");
+    // 30 aliases in all: three operations of ten, then the fourth is refused.
+    let aliases: String = (0..10).map(|n| format!("a{n}: __typename ")).collect();
+    let reply = send(&batching(), batch(&format!("{{ {aliases} }}"), 4)).await;
+    assert_eq!(
+        codes(&reply.json()),
+        ["ok", "ok", "ok", "TOO_MANY_ALIASES"].map(str::to_owned)
+    );
+    // 2,000 tokens in all: 600 each, the fourth is refused before it is parsed.
+    let typenames = format!("{{ {} }}", "__typename ".repeat(598));
+    let reply = send(&batching(), batch(&typenames, 4)).await;
+    assert_eq!(
+        codes(&reply.json()),
+        ["ok", "ok", "ok", "TOO_MANY_TOKENS"].map(str::to_owned)
+    );
+    // Answers the response cache holds are charged all the same.
+    let app = batching();
+    for _ in 0..3 {
+        let reply = send(&app, batch(tree, 10)).await;
+        assert_eq!(codes(&reply.json())[9], "QUERY_TOO_COMPLEX");
+    }
 }
 
 #[tokio::test]
@@ -298,7 +504,7 @@ async fn field_suggestions_are_off_in_production_and_on_in_development() {
 #[tokio::test]
 async fn a_body_that_never_arrives_is_given_up_after_the_time_limit() {
     let settings = HttpSettings {
-        timeout: Some(Duration::from_millis(100)),
+        body_timeout: Some(Duration::from_millis(100)),
         ..HttpSettings::default()
     };
     let app = app_with(&Policy::default(), settings);
@@ -312,4 +518,26 @@ async fn a_body_that_never_arrives_is_given_up_after_the_time_limit() {
     assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT);
     assert_eq!(reply.code(), "REQUEST_TIMEOUT");
     assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn every_answer_carries_its_requested_and_actual_cost() {
+    // Requested: 1 + 10 × (1 + 10 × 1) with the list factor of 10; actual: the 9 units of 2010
+    // and their 49 cercles, 1 + 9 + 49.
+    let query = r#"{ regions(asOf: "2010-01-01") { cercles { name } } }"#;
+    let reply = send(&app(), post_query(query, GRAPHQL_RESPONSE)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(
+        reply.json()["extensions"]["cost"],
+        serde_json::json!({"requestedQueryCost": 111, "actualQueryCost": 1 + 9 + 49})
+    );
+    // Over GET too, and from the response cache alike.
+    for _ in 0..3 {
+        let reply = send(
+            &app(),
+            common::http::get(&[("query", query)], GRAPHQL_RESPONSE),
+        )
+        .await;
+        assert_eq!(reply.json()["extensions"]["cost"]["actualQueryCost"], 59);
+    }
 }

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use super::error::{coded, with_code};
 use super::field_order::FieldOrder;
 use super::input_values;
-use super::limits::{self, Limits, Policy, code};
+use super::limits::{self, Budget, Limits, Measure, Policy, code};
 use crate::doorkeeper::Doorkeeper;
 
 /// The checks and caches a request passes through before execution.
@@ -43,6 +43,8 @@ struct Prepared {
     doc: ExecutableDocument,
     operation_name: Option<String>,
     order: Arc<FieldOrder>,
+    /// What it cost when it was first admitted.
+    measure: Measure,
     /// Whether its operations declare variables: a list's size may be one (`first: $n`), so
     /// the complexity must be checked again with each request's values.
     takes_variables: bool,
@@ -61,6 +63,8 @@ pub enum Operations {
 pub struct Admitted {
     pub(crate) request: Request,
     pub(crate) order: Arc<FieldOrder>,
+    /// What the admission charged it: its tokens, aliases and list-aware cost.
+    pub measure: Measure,
 }
 
 /// Why a request was not admitted.
@@ -102,13 +106,32 @@ impl Admission {
         }
     }
 
+    /// A full budget: what one HTTP request may spend.
+    pub(crate) fn budget(&self) -> Budget {
+        Budget::new(&self.limits)
+    }
+
     /// Resolves a persisted query, parses the document (or takes its cached parse) and checks
     /// it, so that async-graphql's own walks of the document, which are not memoised, only see
-    /// documents that keep the limits.
+    /// documents that keep the limits. The request has a budget of its own.
+    #[cfg(test)]
     pub(crate) fn admit(
+        &self,
+        request: Request,
+        operations: Operations,
+    ) -> Result<Admitted, Refused> {
+        self.admit_within(request, operations, &mut Budget::new(&self.limits))
+    }
+
+    /// [`Admission::admit`], charging the request's tokens, aliases and cost to `budget` (which
+    /// the operations of a batch share). The checks run cheapest first: tokens are counted in
+    /// the text before it is parsed, then one linear walk of the parsed document refuses
+    /// recursion, directives and introspection depth, and measures aliases and complexity.
+    pub(crate) fn admit_within(
         &self,
         mut request: Request,
         operations: Operations,
+        budget: &mut Budget,
     ) -> Result<Admitted, Refused> {
         self.resolve_persisted(&mut request)
             .map_err(Refused::Error)?;
@@ -117,7 +140,7 @@ impl Admission {
             .as_ref()
             .and_then(|cache| lock(cache).get(&request.query).cloned());
         let name = request.operation_name.as_deref();
-        let (doc, order) = match cached {
+        let (doc, order, measure) = match cached {
             Some(prepared) => {
                 self.check_kind(&prepared.doc, name, operations)?;
                 input_values::check_variables(
@@ -127,33 +150,52 @@ impl Admission {
                     &request.variables,
                 )
                 .map_err(Refused::Error)?;
-                if prepared.takes_variables {
-                    limits::check(
+                let measure = if prepared.takes_variables {
+                    let walked = limits::measure(
                         &self.limits,
                         &self.registry,
                         &prepared.doc,
                         &request.variables,
                     )
                     .map_err(Refused::Error)?;
-                }
+                    Measure {
+                        tokens: prepared.measure.tokens,
+                        aliases: walked.aliases,
+                        complexity: walked.complexity,
+                    }
+                } else {
+                    prepared.measure
+                };
+                budget.charge(measure).map_err(Refused::Error)?;
                 let order = if prepared.operation_name.as_deref() == name {
                     prepared.order.clone()
                 } else {
                     Arc::new(FieldOrder::of(&prepared.doc, name))
                 };
-                (prepared.doc.clone(), order)
+                (prepared.doc.clone(), order, measure)
             }
             None => {
+                let tokens = limits::count_tokens(&request.query, budget.tokens_left());
+                budget.check_tokens(tokens).map_err(Refused::Error)?;
                 let doc = async_graphql::parser::parse_query(&request.query).map_err(|error| {
                     Refused::Error(with_code(error.into(), "GRAPHQL_PARSE_FAILED"))
                 })?;
                 self.check_kind(&doc, name, operations)?;
-                self.check_introspection(&doc)?;
+                // The limits' walk first: it refuses hostile documents before the checks of
+                // the values walk them.
+                let walked =
+                    limits::measure(&self.limits, &self.registry, &doc, &request.variables)
+                        .map_err(Refused::Error)?;
+                self.check_introspection(walked.introspects)?;
                 input_values::check_literals(&self.registry, &doc).map_err(Refused::Error)?;
                 input_values::check_variables(&self.registry, &doc, name, &request.variables)
                     .map_err(Refused::Error)?;
-                limits::check(&self.limits, &self.registry, &doc, &request.variables)
-                    .map_err(Refused::Error)?;
+                let measure = Measure {
+                    tokens,
+                    aliases: walked.aliases,
+                    complexity: walked.complexity,
+                };
+                budget.charge(measure).map_err(Refused::Error)?;
                 let order = Arc::new(FieldOrder::of(&doc, name));
                 // Only documents that keep the limits are kept, so hostile ones do not evict
                 // others.
@@ -166,6 +208,7 @@ impl Admission {
                         doc: doc.clone(),
                         operation_name: name.map(str::to_owned),
                         order: order.clone(),
+                        measure,
                         takes_variables: doc
                             .operations
                             .iter()
@@ -173,11 +216,15 @@ impl Admission {
                     };
                     lock(cache).put(request.query.clone(), Arc::new(prepared));
                 }
-                (doc, order)
+                (doc, order, measure)
             }
         };
         request.set_parsed_query(doc);
-        Ok(Admitted { request, order })
+        Ok(Admitted {
+            request,
+            order,
+            measure,
+        })
     }
 
     /// Refuses a mutation or subscription where only queries may run. A document without the
@@ -200,8 +247,8 @@ impl Admission {
 
     /// async-graphql would answer an introspection query `null` without a word when it is
     /// switched off; say why. Cached documents passed this check when they were parsed.
-    fn check_introspection(&self, doc: &ExecutableDocument) -> Result<(), Refused> {
-        if !self.introspection && limits::introspects(doc) {
+    fn check_introspection(&self, introspects: bool) -> Result<(), Refused> {
+        if !self.introspection && introspects {
             return Err(Refused::Error(coded(
                 "introspection is disabled on this server",
                 code::INTROSPECTION_DISABLED,

@@ -37,8 +37,8 @@ use futures_util::future::Either;
 pub use admission::{Admitted, Operations, Refused};
 pub use date::Date;
 pub use error::ApiError;
-pub use federation::{EntityResolvers, FederatedQuery};
-pub use limits::{Limits, Policy, code as limit_code};
+pub use federation::{EntityResolvers, FederatedQuery, FederatedRoot};
+pub use limits::{Budget, Limits, Measure, Policy, code as limit_code, count_tokens};
 pub use loaders::{BatchCounter, LoaderStats};
 pub use query::{QueryRoot, Today};
 
@@ -48,7 +48,7 @@ pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
 /// The schema of the Apollo Federation v2 subgraph (`--federation true`): [`AppSchema`]'s types,
 /// with `@key`s on the units and the `_service` and `_entities` root fields.
-pub type FederatedSchema = Schema<FederatedQuery, EmptyMutation, EmptySubscription>;
+pub type FederatedSchema = Schema<FederatedRoot, EmptyMutation, EmptySubscription>;
 
 /// The schema an [`Api`] serves: the plain one, or the federated subgraph.
 enum ServedSchema {
@@ -88,7 +88,7 @@ pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &P
                     .enable_federation()
                     .finish(),
             ),
-            admission::Admission::new::<FederatedQuery>(policy),
+            admission::Admission::new::<FederatedRoot>(policy),
         )
     } else {
         (
@@ -162,15 +162,44 @@ impl Api {
     /// against the limits, the introspection switch and `operations`. Every refusal carries
     /// its code.
     pub fn admit(&self, request: Request, operations: Operations) -> Result<Admitted, Refused> {
-        self.admission.admit(request, operations)
+        self.admit_within(request, operations, &mut self.budget())
+    }
+
+    /// [`Api::admit`], charging the request to `budget`: the operations of one HTTP request
+    /// (a batch) share one budget of tokens, aliases and complexity.
+    pub fn admit_within(
+        &self,
+        request: Request,
+        operations: Operations,
+        budget: &mut Budget,
+    ) -> Result<Admitted, Refused> {
+        self.admission.admit_within(request, operations, budget)
+    }
+
+    /// A full budget: what one HTTP request may spend.
+    pub fn budget(&self) -> Budget {
+        self.admission.budget()
     }
 
     /// Executes an admitted request with its own loaders, running their batches only when the
     /// query has nothing left to do without them: one batch per nesting level, with no timer.
     pub async fn run(&self, admitted: Admitted) -> Response {
-        let Admitted { request, order } = admitted;
+        let Admitted {
+            request,
+            order,
+            measure,
+        } = admitted;
         let mut response = self.execute_admitted(request).await;
         order.apply(&mut response.data);
+        // The cost, as Shopify's API gives it: what the admission charged, and what the
+        // answer holds.
+        response.extensions.insert(
+            "cost".to_owned(),
+            async_graphql::value!({
+                "requestedQueryCost": measure.complexity,
+                "actualQueryCost": limits::actual_cost(&response.data),
+            }),
+        );
         response.errors = std::mem::take(&mut response.errors)
             .into_iter()
             .map(admission::code_error)
@@ -184,7 +213,8 @@ impl Api {
         let request = request.data(loaders);
         let mut response = pin!(match &self.schema {
             ServedSchema::Plain(schema) => Either::Left(schema.execute(request)),
-            ServedSchema::Federated(schema) => Either::Right(schema.execute(request)),
+            ServedSchema::Federated(schema) =>
+                Either::Right(schema.execute(request.data(federation::EntityErrors::default())),),
         });
         let mut running = Vec::new();
         let mut watch: Option<(Arc<WakeWatch>, Waker)> = None;
@@ -276,9 +306,9 @@ fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription
     Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
 }
 
-fn federated_schema_builder() -> SchemaBuilder<FederatedQuery, EmptyMutation, EmptySubscription> {
+fn federated_schema_builder() -> SchemaBuilder<FederatedRoot, EmptyMutation, EmptySubscription> {
     Schema::build(
-        FederatedQuery(QueryRoot, EntityResolvers),
+        FederatedRoot(FederatedQuery(QueryRoot, EntityResolvers)),
         EmptyMutation,
         EmptySubscription,
     )

@@ -36,11 +36,19 @@ pub struct CacheKey {
 pub struct ResponseCache(Option<Arc<Mutex<Answers>>>);
 
 struct Answers {
-    lru: lru::LruCache<CacheKey, Bytes>,
+    lru: lru::LruCache<CacheKey, Cached>,
     bytes: usize,
     budget: usize,
     /// Lets an answer in the second time its key comes.
     doorkeeper: Doorkeeper,
+}
+
+/// A kept answer: its body, and the requested cost it was admitted with (a hit is charged it
+/// by the rate limit).
+#[derive(Clone)]
+pub struct Cached {
+    pub body: Bytes,
+    pub cost: u64,
 }
 
 /// How many keys seen once the doorkeeper remembers (8 bytes each).
@@ -66,7 +74,7 @@ impl ResponseCache {
         }))
     }
 
-    pub fn get(&self, key: &CacheKey) -> Option<Bytes> {
+    pub fn get(&self, key: &CacheKey) -> Option<Cached> {
         let cache = self.0.as_ref()?;
         let hit = cache
             .lock()
@@ -78,7 +86,7 @@ impl ResponseCache {
         hit
     }
 
-    pub fn put(&self, key: CacheKey, body: Bytes) {
+    pub fn put(&self, key: CacheKey, body: Bytes, points: u64) {
         let Some(cache) = &self.0 else { return };
         let mut answers = cache.lock().unwrap_or_else(PoisonError::into_inner);
         let cost = charge(&key, &body);
@@ -89,13 +97,13 @@ impl ResponseCache {
         // A body of its own size: the answer's buffer may have twice the room (a `Vec`
         // grown by doubling), which the budget would not see.
         let body = Bytes::copy_from_slice(&body);
-        if let Some((old_key, old_body)) = answers.lru.push(key, body) {
-            answers.bytes -= charge(&old_key, &old_body);
+        if let Some((old_key, old)) = answers.lru.push(key, Cached { body, cost: points }) {
+            answers.bytes -= charge(&old_key, &old.body);
         }
         answers.bytes += cost;
         while answers.bytes > answers.budget {
             match answers.lru.pop_lru() {
-                Some((old_key, old_body)) => answers.bytes -= charge(&old_key, &old_body),
+                Some((old_key, old)) => answers.bytes -= charge(&old_key, &old.body),
                 None => break,
             }
         }
@@ -170,25 +178,26 @@ mod tests {
         // Room for two entries of 100 + 7 + 2 + 64 bytes, not three.
         let cache = ResponseCache::new(2 * 173 + 100);
         for n in 0..3 {
-            cache.put(key(n), body(n));
+            cache.put(key(n), body(n), 7);
             // Kept the second time only.
-            assert_eq!(cache.get(&key(n)), None);
-            cache.put(key(n), body(n));
+            assert!(cache.get(&key(n)).is_none());
+            cache.put(key(n), body(n), 7);
         }
-        assert_eq!(cache.get(&key(0)), None);
-        assert_eq!(cache.get(&key(1)), Some(body(1)));
-        assert_eq!(cache.get(&key(2)), Some(body(2)));
+        assert_eq!(cache.get(&key(0)).map(|cached| cached.body), None);
+        assert_eq!(cache.get(&key(1)).map(|cached| cached.body), Some(body(1)));
+        assert_eq!(cache.get(&key(2)).map(|cached| cached.body), Some(body(2)));
+        assert_eq!(cache.get(&key(2)).map(|cached| cached.cost), Some(7));
         // Replacing an entry charges it once.
-        cache.put(key(2), body(2));
-        cache.put(key(2), body(2));
-        assert_eq!(cache.get(&key(1)), Some(body(1)));
+        cache.put(key(2), body(2), 7);
+        cache.put(key(2), body(2), 7);
+        assert_eq!(cache.get(&key(1)).map(|cached| cached.body), Some(body(1)));
         // Too large for the budget: not kept, and nothing evicted for it.
-        cache.put(key(3), Bytes::from(vec![b'x'; 1_000]));
-        cache.put(key(3), Bytes::from(vec![b'x'; 1_000]));
-        assert_eq!(cache.get(&key(3)), None);
-        assert_eq!(cache.get(&key(1)), Some(body(1)));
+        cache.put(key(3), Bytes::from(vec![b'x'; 1_000]), 7);
+        cache.put(key(3), Bytes::from(vec![b'x'; 1_000]), 7);
+        assert_eq!(cache.get(&key(3)).map(|cached| cached.body), None);
+        assert_eq!(cache.get(&key(1)).map(|cached| cached.body), Some(body(1)));
         let off = ResponseCache::new(0);
-        off.put(key(1), Bytes::from("1"));
-        assert_eq!(off.get(&key(1)), None);
+        off.put(key(1), Bytes::from("1"), 7);
+        assert!(off.get(&key(1)).is_none());
     }
 }

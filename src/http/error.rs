@@ -27,6 +27,9 @@ pub enum HttpError {
     /// 400 `BAD_REQUEST`: JSON, but not a GraphQL request (missing `query`, wrong types).
     #[error("{0}")]
     BadRequest(String),
+    /// 400 `BATCHING_DISABLED`: a batch (a JSON array) where batching is off (the default).
+    #[error("batching is off on this server: send one request (a JSON object) per POST")]
+    BatchingDisabled,
     /// 400 `BATCH_TOO_LARGE`: more operations in one batch than allowed.
     #[error("the batch has {size} operations; at most {limit} are allowed")]
     BatchTooLarge { size: usize, limit: usize },
@@ -36,6 +39,10 @@ pub enum HttpError {
     /// 408 `REQUEST_TIMEOUT`: the body did not arrive within the time limit.
     #[error("the request body did not arrive in time")]
     BodyTimeout,
+    /// 429 `RATE_LIMITED`: the client's budget over time is spent; `Retry-After` says when it
+    /// has enough again.
+    #[error("this client's budget over time is spent: retry in {} s", retry_after_seconds(*retry_after))]
+    RateLimited { retry_after: std::time::Duration },
     /// The body could not be read from the connection.
     #[error("the request body could not be read: {0}")]
     Body(String),
@@ -59,12 +66,14 @@ impl HttpError {
             HttpError::InvalidJson(_)
             | HttpError::BadRequest(_)
             | HttpError::BatchTooLarge { .. }
+            | HttpError::BatchingDisabled
             | HttpError::Body(_)
             | HttpError::OutOfRange(_) => StatusCode::BAD_REQUEST,
             HttpError::NotFound(_) => StatusCode::NOT_FOUND,
             HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::NotAQuery(_) => StatusCode::METHOD_NOT_ALLOWED,
             HttpError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            HttpError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -76,11 +85,13 @@ impl HttpError {
             HttpError::InvalidJson(_) => "INVALID_JSON",
             HttpError::BadRequest(_) | HttpError::Body(_) => "BAD_REQUEST",
             HttpError::BatchTooLarge { .. } => "BATCH_TOO_LARGE",
+            HttpError::BatchingDisabled => "BATCHING_DISABLED",
             HttpError::NotAQuery(_) => "METHOD_NOT_ALLOWED",
             HttpError::BodyTimeout => "REQUEST_TIMEOUT",
             HttpError::NotFound(_) => "NOT_FOUND",
             HttpError::OutOfRange(_) => "OUT_OF_RANGE",
             HttpError::Unavailable(_) => "EXPORT_UNAVAILABLE",
+            HttpError::RateLimited { .. } => "RATE_LIMITED",
         }
     }
 }
@@ -105,8 +116,19 @@ impl IntoResponse for HttpError {
                 .headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static("POST"));
         }
+        if let HttpError::RateLimited { retry_after } = self {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after_seconds(retry_after)),
+            );
+        }
         response
     }
+}
+
+/// Whole seconds to wait, rounded up, at least 1 (`Retry-After` has no fractions).
+fn retry_after_seconds(wait: std::time::Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
 }
 
 /// 500 `INTERNAL_SERVER_ERROR`: what a panic becomes (none is expected; the details go to the

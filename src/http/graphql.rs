@@ -2,15 +2,15 @@
 //! `application/graphql-response+json` and `application/json`; a request that fails before
 //! execution (parse, validation, variables, limits) is a 400 with the former and a 200 with
 //! the latter, and has no `data`; GET runs queries only and is cacheable; POST takes one
-//! request or a bounded batch (a JSON array). Every operation is admitted and run by the
-//! [`Api`](crate::graphql::Api).
+//! request or, with batching on, a bounded batch (a JSON array) whose operations share one
+//! budget. Every operation is admitted and run by the [`Api`](crate::graphql::Api).
 
 use std::sync::Arc;
 
 use async_graphql::{Request, Response as GqlResponse};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::join_all;
@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 
 use super::cache::{self, CacheKey};
 use super::error::HttpError;
+use super::server::Connection;
 use super::{AppState, metrics};
 use crate::graphql::{Admitted, Operations, Refused};
 
@@ -124,9 +125,11 @@ pub struct GetParams {
 /// `GET /graphql?query=…`: queries only; answers are cacheable.
 pub async fn get(
     State(state): State<Arc<AppState>>,
+    connection: Option<Extension<Connection>>,
     headers: HeaderMap,
     params: Result<Query<GetParams>, QueryRejection>,
 ) -> Result<Response, HttpError> {
+    let client = Client::of(&state, &headers, connection.as_deref());
     let media = negotiate(&headers)?;
     let Query(params) = params.map_err(|error| HttpError::BadRequest(error.body_text()))?;
     let mut object = Map::new();
@@ -154,6 +157,7 @@ pub async fn get(
     // execution.
     let outcome = match cached(&state, &key) {
         Some(outcome) => {
+            client.charge(&state, outcome.cost)?;
             if cache::not_modified(&headers, &etag) {
                 return Ok(not_modified_response(&state, etag));
             }
@@ -163,6 +167,7 @@ pub async fn get(
             Err(Refused::NotAQuery(kind)) => return Err(HttpError::NotAQuery(kind)),
             Err(refused) => refusal(refused),
             Ok(admitted) => {
+                client.charge(&state, admitted.measure.complexity)?;
                 if cache::not_modified(&headers, &etag) {
                     return Ok(not_modified_response(&state, etag));
                 }
@@ -203,9 +208,11 @@ fn not_modified_response(state: &AppState, etag: HeaderValue) -> Response {
 /// `POST /graphql` with a JSON body: one request (an object) or a batch (an array).
 pub async fn post(
     State(state): State<Arc<AppState>>,
+    connection: Option<Extension<Connection>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, HttpError> {
+    let client = Client::of(&state, &headers, connection.as_deref());
     let media = negotiate(&headers)?;
     check_content_type(&headers)?;
     let limit = state.settings.max_body_bytes;
@@ -218,7 +225,7 @@ pub async fn post(
         return Err(HttpError::BodyTooLarge { limit });
     }
     let reading = axum::body::to_bytes(body, limit);
-    let read = match state.settings.timeout {
+    let read = match state.settings.body_timeout {
         // A body that trickles in must not hold the connection for ever.
         Some(timeout) => tokio::time::timeout(timeout, reading)
             .await
@@ -247,9 +254,14 @@ pub async fn post(
     match value {
         Value::Object(object) => {
             let (request, key) = graphql_request(object, today)?;
-            Ok(run(&state, request, key).await.into_response(media))
+            Ok(run(&state, &client, request, key)
+                .await?
+                .into_response(media))
         }
         Value::Array(items) => {
+            if !state.settings.batching {
+                return Err(HttpError::BatchingDisabled);
+            }
             if items.is_empty() {
                 return Err(HttpError::BadRequest("the batch is empty".into()));
             }
@@ -268,11 +280,39 @@ pub async fn post(
                 };
                 requests.push(graphql_request(object, today)?);
             }
-            let outcomes = join_all(
-                requests
-                    .into_iter()
-                    .map(|(request, key)| run(&state, request, key)),
-            )
+            // One budget for the whole request: each operation is admitted, in order, against
+            // what the earlier ones left, so a batch of ten costs what one request may. Every
+            // operation is admitted (and charged) before its answer is looked up in the
+            // response cache.
+            let mut budget = state.api.budget();
+            let admitted: Vec<_> = requests
+                .into_iter()
+                .map(|(request, key)| {
+                    let admitted = state
+                        .api
+                        .admit_within(request, Operations::Any, &mut budget);
+                    (admitted, key)
+                })
+                .collect();
+            // The batch's operations are charged together, before any runs.
+            let points = admitted
+                .iter()
+                .filter_map(|(admitted, _)| admitted.as_ref().ok())
+                .map(|admitted| admitted.measure.complexity)
+                .fold(0, u64::saturating_add);
+            client.charge(&state, points)?;
+            let outcomes = join_all(admitted.into_iter().map(|(admitted, key)| {
+                let state = &state;
+                async move {
+                    match admitted {
+                        Err(refused) => refusal(refused),
+                        Ok(admitted) => match cached(state, &key) {
+                            Some(outcome) => outcome,
+                            None => execute(state, admitted, key).await,
+                        },
+                    }
+                }
+            }))
             .await;
             let bodies: Vec<&[u8]> = outcomes
                 .iter()
@@ -400,6 +440,8 @@ struct Outcome {
     timed_out: bool,
     /// No errors: safe to cache.
     cacheable: bool,
+    /// The requested cost it was admitted with (0 when refused).
+    cost: u64,
 }
 
 impl Outcome {
@@ -420,14 +462,48 @@ impl Outcome {
     }
 }
 
-/// Runs one operation of a POST: from the response cache, or admitted and executed.
-async fn run(state: &AppState, request: Request, key: CacheKey) -> Outcome {
+/// Runs one operation of a POST: from the response cache, or admitted and executed; either is
+/// charged to the client's budget over time first.
+async fn run(
+    state: &AppState,
+    client: &Client,
+    request: Request,
+    key: CacheKey,
+) -> Result<Outcome, HttpError> {
     if let Some(outcome) = cached(state, &key) {
-        return outcome;
+        client.charge(state, outcome.cost)?;
+        return Ok(outcome);
     }
-    match state.api.admit(request, Operations::Any) {
-        Ok(admitted) => execute(state, admitted, key).await,
+    Ok(match state.api.admit(request, Operations::Any) {
+        Ok(admitted) => {
+            client.charge(state, admitted.measure.complexity)?;
+            execute(state, admitted, key).await
+        }
         Err(refused) => refusal(refused),
+    })
+}
+
+/// The client a request comes from, for the rate limit (none when it is off).
+struct Client(Option<String>);
+
+impl Client {
+    fn of(state: &AppState, headers: &HeaderMap, connection: Option<&Connection>) -> Client {
+        Client(
+            state
+                .rate
+                .as_ref()
+                .map(|rate| rate.client(headers, connection)),
+        )
+    }
+
+    /// Takes `points` from the client's budget over time, or refuses with `RATE_LIMITED`.
+    fn charge(&self, state: &AppState, points: u64) -> Result<(), HttpError> {
+        match (&state.rate, &self.0) {
+            (Some(rate), Some(client)) => rate
+                .charge(client, points)
+                .map_err(|retry_after| HttpError::RateLimited { retry_after }),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -438,16 +514,18 @@ fn refusal(refused: Refused) -> Outcome {
 
 /// The answer the response cache holds for `key`.
 fn cached(state: &AppState, key: &CacheKey) -> Option<Outcome> {
-    state.cache.get(key).map(|body| Outcome {
-        body,
+    state.cache.get(key).map(|cached| Outcome {
+        body: cached.body,
         request_error: false,
         timed_out: false,
         cacheable: true,
+        cost: cached.cost,
     })
 }
 
 /// Executes an admitted operation within the time limit, and caches an answer without errors.
 async fn execute(state: &AppState, admitted: Admitted, key: CacheKey) -> Outcome {
+    let cost = admitted.measure.complexity;
     let execution = state.api.run(admitted);
     let response = match state.settings.timeout {
         Some(limit) => match tokio::time::timeout(limit, execution).await {
@@ -463,14 +541,16 @@ async fn execute(state: &AppState, admitted: Admitted, key: CacheKey) -> Outcome
                     request_error: false,
                     timed_out: true,
                     cacheable: false,
+                    cost,
                 };
             }
         },
         None => execution.await,
     };
-    let outcome = encode(&response);
+    let mut outcome = encode(&response);
+    outcome.cost = cost;
     if outcome.cacheable {
-        state.cache.put(key, outcome.body.clone());
+        state.cache.put(key, outcome.body.clone(), cost);
     }
     outcome
 }
@@ -510,6 +590,7 @@ fn encode(response: &GqlResponse) -> Outcome {
         request_error,
         timed_out: false,
         cacheable: response.errors.is_empty(),
+        cost: 0,
     }
 }
 
