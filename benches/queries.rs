@@ -30,6 +30,14 @@ const QUERIES: &[(&str, &str)] = &[
         r#"{ region(name: "Tombouctou", asOf: "2010-01-01") { lineagePaths { units { name } hops { kind date } } } }"#,
     ),
     (
+        "locate",
+        r#"{ locate(latitude: 13.954, longitude: -3.570, asOf: "2010-01-01") { commune { name } cercle { name } region { name } } }"#,
+    ),
+    (
+        "bankass_geometry_100m",
+        r#"{ cercle(code: "1903", asOf: "2010-01-01") { geometry(simplify: 100) computedArea } }"#,
+    ),
+    (
         "introspection",
         include_str!("../tests/fixtures/introspection.graphql"),
     ),
@@ -105,5 +113,39 @@ fn start_up(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, queries, start_up);
+/// The geometry's own costs: a point lookup in the model (the R-tree, then point in polygon),
+/// parsing the embedded geometry and building the atlas (what the first geometry question, or
+/// the background warm-up, pays once), and a union made afresh (the country's 701 communes).
+fn geometry(c: &mut Criterion) {
+    let dataset = load_dataset(&DataSource::Embedded).expect("the embedded data loads");
+    let graph = AdminGraph::build(dataset.clone());
+    let day = chrono::NaiveDate::from_ymd_opt(2010, 1, 1).expect("a date");
+    let point = geo::Point::new(-3.570, 13.954);
+    assert_eq!(graph.locate(point, day).expect("geometry").len(), 1);
+    c.bench_function("geometry/locate_in_model", |b| {
+        b.iter(|| black_box(graph.locate(black_box(point), day).expect("geometry")))
+    });
+    let mut group = c.benchmark_group("geometry");
+    group.sample_size(10);
+    group.bench_function("parse_and_build_atlas", |b| {
+        b.iter(|| {
+            let graph = AdminGraph::build(dataset.clone());
+            black_box(graph.atlas().is_ok())
+        })
+    });
+    group.bench_function("atlas_and_country_union", |b| {
+        b.iter(|| {
+            let graph = AdminGraph::build(dataset.clone());
+            black_box(
+                graph
+                    .shape(graph.country(), day)
+                    .expect("geometry")
+                    .area_km2,
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, queries, start_up, geometry);
 criterion_main!(benches);

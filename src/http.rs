@@ -1,13 +1,16 @@
 //! The HTTP server: GraphQL at `/graphql` (`GET` and `POST`, see [`graphql`](self::graphql)),
 //! GraphiQL at `/` (with its assets, see [`graphiql`](self::graphiql)), `/healthz` (alive),
-//! `/readyz` (data loaded), `/metrics` (Prometheus); with request ids, structured request logs,
+//! `/readyz` (data loaded), `/metrics` (Prometheus), `/export/…` (GeoJSON and CSV downloads,
+//! see [`export`](self::export)), the map page at `/map` (see [`map`](self::map)); with request ids, structured request logs,
 //! CORS and compression around them all.
 
 mod access_log;
 mod cache;
 mod error;
+mod export;
 mod graphiql;
 mod graphql;
+mod map;
 mod metrics;
 mod rate;
 mod server;
@@ -104,6 +107,7 @@ pub(crate) struct AppState {
     api: Arc<Api>,
     settings: HttpSettings,
     cache: cache::ResponseCache,
+    exports: export::Exports,
     rate: Option<rate::RateLimiter>,
 }
 
@@ -119,6 +123,7 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
     let state = Arc::new(AppState {
         api,
         cache: cache::ResponseCache::new(settings.response_cache_bytes),
+        exports: export::Exports::new(),
         rate: settings.rate_limit.clone().map(rate::RateLimiter::new),
         settings,
     });
@@ -126,7 +131,13 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
         .route(GRAPHQL_PATH, get(graphql::get).post(graphql::post))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics_text));
+        .route("/metrics", get(metrics_text))
+        .route(
+            &format!("{}/{{file}}", export::EXPORT_PATH),
+            get(export::export),
+        )
+        .route(map::MAP_PATH, get(map::page))
+        .route(&format!("{}/{{file}}", map::MAP_PATH), get(map::asset));
     if state.settings.graphiql {
         routes = routes.route("/", get(graphiql::page)).route(
             &format!("{}/{{name}}", graphiql::ASSET_PATH),

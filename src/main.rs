@@ -60,14 +60,35 @@ async fn main() -> anyhow::Result<()> {
         "data loaded and checked"
     );
     if config.command == Some(Command::Check) {
+        let started = Instant::now();
+        let geometry = graph
+            .check_geometry()
+            .context("the geometry does not pass its checks")?;
         println!(
             "data OK: {} units, version {}",
             graph.units().len(),
             graph.version()
         );
+        println!(
+            "geometry OK in {} ms: {} communes with a shape, without: {}; {} places, {} in \
+             another commune's shape (listed); communes' union vs COD-AB's country: {:+.2}%; \
+             rings COD-AB gives that are not valid OGC polygons (kept): {}",
+            started.elapsed().as_millis(),
+            geometry.communes_with_shape,
+            geometry.communes_without_shape.join(", "),
+            geometry.places,
+            geometry.places_listed_elsewhere,
+            geometry.country_area_difference_percent,
+            if geometry.invalid_shapes.is_empty() {
+                "none".to_owned()
+            } else {
+                geometry.invalid_shapes.join(", ")
+            }
+        );
         return Ok(());
     }
 
+    let warm = graph.clone();
     let api = build_api_with(graph, &config.api_settings(), &config.policy());
     let listener = TcpListener::bind((config.listen, config.port))
         .await
@@ -77,6 +98,18 @@ async fn main() -> anyhow::Result<()> {
         "listening: GraphiQL at http://{address}/, GraphQL at http://{address}{}",
         http::GRAPHQL_PATH
     );
+    // The geometry is parsed, and the unions of every unit on one day of each map made, on a
+    // thread of its own once the server listens: start-up does not wait for it, and a first
+    // geometry question that comes before it is done makes what it needs itself.
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let units = warm.warm_geometry();
+        tracing::info!(
+            units,
+            millis = started.elapsed().as_millis() as u64,
+            "geometry ready"
+        );
+    });
     http::serve_with(
         listener,
         http::router_with(

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mali_admin::dataset::{DATA_FILES, DataSource, DatasetError, load_dataset};
+use mali_admin::dataset::{DATA_FILES, DataSource, DatasetError, GEO_FILES, load_dataset};
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
@@ -13,7 +13,8 @@ fn data_dir() -> PathBuf {
 /// Loads a copy of `data/` in which `file` has been edited by `edit`.
 fn load_with(file: &str, edit: impl FnOnce(String) -> String) -> Result<(), DatasetError> {
     let dir = tempfile::tempdir().unwrap();
-    for name in DATA_FILES.iter().copied() {
+    std::fs::create_dir(dir.path().join("geo")).unwrap();
+    for name in DATA_FILES.iter().chain(GEO_FILES).copied() {
         std::fs::copy(data_dir().join(name), dir.path().join(name)).unwrap();
     }
     let edited = edit(std::fs::read_to_string(data_dir().join(file)).unwrap());

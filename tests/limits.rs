@@ -134,9 +134,9 @@ async fn a_chain_of_doubling_fragments_is_refused_at_once() {
         ));
     }
     query.push_str("fragment F25 on Query { regions { name } }\n");
-    let started = Instant::now();
+    // That it is refused at once, not after the expansion, is shown by the walk's visit count
+    // (the admission's unit tests) and the benchmark, not by a timer here.
     assert_eq!(refused(&app(), &query).await, "QUERY_TOO_COMPLEX");
-    assert!(started.elapsed() < Duration::from_secs(2));
 }
 
 #[tokio::test]
@@ -228,10 +228,8 @@ async fn the_fan_out_document_is_refused_at_once_in_every_mode() {
     for policy in modes {
         let app = app_with(&policy, HttpSettings::default());
         for query in [query.clone(), hostile::fan_out(9, 20)] {
-            let started = Instant::now();
+            // Microseconds in a release build (the benchmark); the visit count proves it linear.
             assert_eq!(refused(&app, &query).await, "QUERY_TOO_COMPLEX");
-            // Microseconds in a release build; the debug build is slower, never seconds.
-            assert!(started.elapsed() < Duration::from_millis(500));
         }
     }
 }
@@ -239,8 +237,10 @@ async fn the_fan_out_document_is_refused_at_once_in_every_mode() {
 #[tokio::test]
 async fn every_hostile_document_is_answered_quickly_and_the_server_goes_on() {
     // The benchmark's corpus (benches/hostile.rs), up to the body limit, in each mode: each is
-    // refused with a code or admitted, within a bound the walks could never keep if they were
-    // not linear (BENCHMARKS.md has the release figures, all under 5 ms).
+    // refused with a code or admitted. That the walks are linear is shown by counting their
+    // visits (the admission's unit tests) and timed only in the benchmark (BENCHMARKS.md has
+    // the release figures, all under 5 ms), never here: a timer in a test fails on a loaded
+    // machine, not on slow code.
     for introspection in [true, false] {
         for tokens in [Limits::default().tokens, usize::MAX] {
             let policy = Policy {
@@ -253,13 +253,7 @@ async fn every_hostile_document_is_answered_quickly_and_the_server_goes_on() {
             };
             let api = common::http::api_with(&policy);
             for (name, text) in hostile::corpus() {
-                let started = Instant::now();
                 let outcome = api.admit(async_graphql::Request::new(text), Operations::Any);
-                let elapsed = started.elapsed();
-                assert!(
-                    elapsed < Duration::from_secs(1),
-                    "{name}: {elapsed:?} (introspection {introspection}, tokens {tokens})"
-                );
                 if let Err(refused) = outcome {
                     let error = refused.into_error();
                     let code = error.extensions.as_ref().and_then(|e| e.get("code"));

@@ -120,8 +120,9 @@ async fn a_normal_request_is_answered_while_two_thousand_slow_connections_are_op
         .await
         .unwrap();
     assert_eq!(body["data"]["cercle"]["name"], "Bankass");
+    // Answered before any slow connection timed out (10 s): the server did not wait for them.
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < ServeSettings::default().header_timeout,
         "{:?}",
         started.elapsed()
     );

@@ -63,11 +63,17 @@ const root = document.getElementById('graphiql');
 const endpoint = new URL(root.dataset.endpoint, window.location.href).href;
 const fetcher = createGraphiQLFetcher({ url: endpoint });
 
+// A question handed over in the URL (`/?query=…`, as the map page's links do) opens first.
+const asked = new URLSearchParams(window.location.search).get('query');
+const tabs = examples.map((example) => ({ query: example.query }));
+if (asked) tabs.unshift({ query: asked });
+
 createRoot(root).render(
   <GraphiQL
     fetcher={fetcher}
     plugins={[examplesPlugin, explorerPlugin()]}
-    defaultTabs={examples.map((example) => ({ query: example.query }))}
+    defaultTabs={tabs}
+    initialQuery={asked ?? undefined}
     defaultEditorToolsVisibility={false}
   />,
 );

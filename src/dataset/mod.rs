@@ -3,6 +3,7 @@
 //! the file, the line, the field and the reason; nothing is half-loaded.
 
 mod files;
+mod geo;
 mod placements;
 mod records;
 mod table;
@@ -11,6 +12,10 @@ mod validate;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 
+pub use geo::{
+    ATTRIBUTION, GEO_FILES, GeoRecords, GeoTexts, PlaceKind, PlaceRecord, QuartierRecord,
+    ShapeRecord, parse_geo,
+};
 pub use records::*;
 
 use table::Table;
@@ -32,6 +37,7 @@ data_files!(
     "cercles.csv",
     "cercle_regions.csv",
     "communes.csv",
+    "geo/commune_pcodes.csv",
     "commune_moves.csv",
     "communes_created_2023.csv",
     "communes_2023_placed.csv",
@@ -113,8 +119,12 @@ fn read_files(source: &DataSource) -> Result<Vec<(&'static str, String)>, Datase
 /// Reads and checks a whole data set.
 pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
     let texts = read_files(source)?;
+    // The geometry is kept as text here and parsed when first needed (`parse_geo`); it is part
+    // of the version all the same, since the answers and exports depend on it.
+    let geo = GeoTexts::read(source)?;
     let mut hasher = DefaultHasher::new();
     texts.hash(&mut hasher);
+    geo.hash(&mut hasher);
     let text = |name: &str| {
         texts
             .iter()
@@ -274,9 +284,17 @@ pub fn load_dataset(source: &DataSource) -> Result<Dataset, DatasetError> {
         maps,
         reorganisations,
         people,
+        geo,
         listings,
         version: format!("{:016x}", hasher.finish()),
     };
     validate::validate(&dataset, &moves)?;
+    // After the checks of the units themselves, so that an error in `communes.csv` is
+    // reported there rather than as a p-code row that names no commune.
+    let mut dataset = dataset;
+    geo::apply_commune_pcodes(
+        &mut dataset.units,
+        &table("geo/commune_pcodes.csv", &["commune", "pcode", "note"])?,
+    )?;
     Ok(dataset)
 }

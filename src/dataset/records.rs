@@ -53,7 +53,7 @@ impl Period {
 }
 
 /// How sure the sources are of a fact, as `../shared/reference/` grades it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Confidence {
     Low,
     Medium,
@@ -294,6 +294,8 @@ pub struct Dataset {
     pub maps: Vec<MapRecord>,
     pub reorganisations: Vec<ReorganisationRecord>,
     pub people: PeopleRecords,
+    /// The shapes and places, as text until the model first needs them.
+    pub geo: super::GeoTexts,
     /// What the sources say of map C's cercles as wholes.
     pub listings: MapCListings,
     /// A digest of the files' bytes: changes whenever the data does.

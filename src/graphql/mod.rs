@@ -11,6 +11,7 @@ mod error;
 mod fast_path;
 mod federation;
 mod field_order;
+pub mod geometry;
 mod history;
 mod input_values;
 mod limits;
@@ -137,6 +138,11 @@ impl Api {
     /// The data's version: answers change only with it (and with today's date).
     pub fn data_version(&self) -> &str {
         self.graph.version()
+    }
+
+    /// The model the schema answers from (the exports read it directly).
+    pub fn graph(&self) -> &Arc<AdminGraph> {
+        &self.graph
     }
 
     /// How many units the model holds (the data is loaded when it holds some).

@@ -151,7 +151,7 @@ fn not_found(graph: &AdminGraph, level: Level, query: &str, date: NaiveDate) -> 
                 name: graph.unit(id).name.clone(),
                 within: graph.describe_location(id, date),
             }),
-            crate::model::Found::Group(_) => None,
+            crate::model::Found::Group(_) | crate::model::Found::Place(_) => None,
         })
         .collect();
     ApiError::NotFound {
@@ -482,6 +482,12 @@ impl QueryRoot {
         )]
         as_of: Option<Date>,
         #[graphql(desc = "How many hits at most (1 to 100).", default = 10)] first: i32,
+        #[graphql(
+            desc = "Also search OCHA's populated places (18,769 villages and seats, by exact name or \
+                          prefix), after the units and peoples, each with its path on the date \
+                          (default: false, so that a unit search is not crowded by villages)."
+        )]
+        places: Option<bool>,
     ) -> Result<Vec<SearchResult>> {
         if text.trim().is_empty() {
             return Err(ApiError::BadInput("`text` is empty".to_owned()).extend());
@@ -499,8 +505,12 @@ impl QueryRoot {
             .map(Into::into)
             .collect();
         let only_in_force = as_of.map(|_| date);
-        Ok(graph(ctx)
-            .search(&text, &levels, only_in_force, first as usize)
+        let graph = graph(ctx);
+        let mut hits = graph.search(&text, &levels, only_in_force, first as usize);
+        if places == Some(true) && hits.len() < first as usize {
+            hits.extend(graph.search_places(&text, first as usize - hits.len()));
+        }
+        Ok(hits
             .into_iter()
             .map(|hit| SearchResult { hit, as_of: date })
             .collect())
@@ -594,6 +604,54 @@ impl QueryRoot {
         };
         let levels = [Level::Region, Level::Cercle, Level::Commune];
         unit_connection(ctx, &levels, filter, order_by, date, page, AdminUnit::new)
+    }
+
+    /// The commune whose shape holds the point on `asOf` (default: today), with its cercle and
+    /// region on that date; null outside every commune's shape (outside Mali). Communes keep
+    /// their territory across maps, so a point's commune is the same on every date and its
+    /// cercle and region follow the map.
+    async fn locate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Degrees north (WGS 84).")] latitude: f64,
+        #[graphql(desc = "Degrees east (WGS 84).")] longitude: f64,
+        #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
+    ) -> Result<Option<super::geometry::LocationView>> {
+        let date = root_date(ctx, as_of)?;
+        super::geometry::locate(graph(ctx), latitude, longitude, date)
+    }
+
+    /// Populated places of OCHA's list (COD-AB, 2015: 18,769 places, seats and villages), by
+    /// name (case and accents ignored), near a point (nearest first), within a unit on
+    /// `asOf` (default: today), of some kinds. Give at least one of `name`, `near`, `within`.
+    #[allow(clippy::too_many_arguments)]
+    async fn places(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The place's name (\"Moura\", \"Ogossagou-Peulh\").")] name: Option<
+            String,
+        >,
+        #[graphql(desc = "Only places within this distance of a point, nearest first.")]
+        near: Option<super::geometry::NearInput>,
+        #[graphql(desc = "Only places inside this unit (a code of any system) on the date.")]
+        within: Option<String>,
+        #[graphql(desc = "Only places of these kinds (default: all).")] kind: Option<
+            Vec<super::geometry::PlaceKind>,
+        >,
+        #[graphql(desc = "The date of the places' units (default: today).")] as_of: Option<Date>,
+        #[graphql(desc = "How many at most (1 to 1000).", default = 20)] first: i32,
+    ) -> Result<Vec<super::geometry::PlaceView>> {
+        let date = root_date(ctx, as_of)?;
+        let graph = graph(ctx);
+        let within = match within {
+            Some(code) => Some(
+                graph
+                    .find_by_code(&code)
+                    .ok_or_else(|| ApiError::not_found("unit", code.clone()).extend())?,
+            ),
+            None => None,
+        };
+        super::geometry::find_places(graph, date, name, near, within, kind, first)
     }
 
     /// The object with this global ID (Relay): exactly the object the id came from, seen on

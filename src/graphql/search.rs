@@ -37,7 +37,7 @@ impl SearchResult {
                 id,
                 as_of: self.as_of,
             }),
-            Found::Group(_) => None,
+            Found::Group(_) | Found::Place(_) => None,
         }
     }
 }
@@ -56,7 +56,19 @@ impl SearchResult {
                 id,
                 as_of: self.as_of,
             }),
-            Found::Unit(_) => None,
+            Found::Unit(_) | Found::Place(_) => None,
+        }
+    }
+
+    /// The populated place found (null unless the hit is a place; places are searched when
+    /// `search(places: true)` asks).
+    async fn place(&self) -> Option<super::geometry::PlaceView> {
+        match self.hit.found {
+            Found::Place(index) => Some(super::geometry::PlaceView {
+                index,
+                as_of: self.as_of,
+            }),
+            Found::Unit(_) | Found::Group(_) => None,
         }
     }
 
@@ -85,8 +97,38 @@ impl SearchResult {
     /// homonyms apart.
     async fn path(&self, ctx: &Context<'_>) -> Vec<AdminUnit> {
         let graph = graph(ctx);
-        let Some(at) = self.unit_at() else {
-            return Vec::new();
+        let at = match (self.unit_at(), self.hit.found) {
+            (Some(at), _) => at,
+            // A place's path starts with its commune.
+            (None, Found::Place(index)) => {
+                let Ok(atlas) = graph.atlas() else {
+                    return Vec::new();
+                };
+                let commune = atlas.place(index).commune;
+                let mut path = vec![AdminUnit::new(
+                    graph,
+                    UnitAt {
+                        id: commune,
+                        as_of: self.as_of,
+                    },
+                )];
+                let mut current = graph.parent(commune, self.as_of);
+                while let Some(id) = current {
+                    if graph.unit(id).level == Level::Country {
+                        break;
+                    }
+                    path.push(AdminUnit::new(
+                        graph,
+                        UnitAt {
+                            id,
+                            as_of: self.as_of,
+                        },
+                    ));
+                    current = graph.parent(id, self.as_of);
+                }
+                return path;
+            }
+            (None, _) => return Vec::new(),
         };
         let date = graph.last_day_in_force(at.id, at.as_of);
         let mut path = Vec::new();
@@ -108,6 +150,19 @@ impl SearchResult {
         let Some(at) = self.unit_at() else {
             return match self.hit.found {
                 Found::Group(id) => format!("{} (people)", graph.group(id).name),
+                Found::Place(index) => graph.atlas().map_or_else(
+                    |_| String::new(),
+                    |atlas| {
+                        let place = atlas.place(index);
+                        let commune = graph.unit(place.commune);
+                        let kind = match place.kind {
+                            crate::dataset::PlaceKind::Village => "place",
+                            _ => "seat",
+                        };
+                        let rest = graph.describe_location(place.commune, self.as_of);
+                        format!("{} ({kind}), {} commune, {rest}", place.name, commune.name)
+                    },
+                ),
                 Found::Unit(_) => String::new(),
             };
         };

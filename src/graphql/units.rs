@@ -430,6 +430,64 @@ macro_rules! unit_object {
                 Growth::new(graph(ctx), self.0, from_year, to_year, basis)
             }
 
+            /// The unit's shape on its date as GeoJSON (see the `GeoJSON` scalar): a commune's
+            /// is COD-AB's; every other unit's is the union of the communes it holds on the
+            /// date. Null when none of them has a shape (`shape` says why). Attribute OCHA
+            /// and the DNCT wherever it is shown (`shape.attribution`).
+            async fn geometry(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Simplify (Douglas-Peucker) to this tolerance, in metres (0 to 100000; default: none).")] simplify: Option<f64>,
+                #[graphql(desc = "Decimals of each coordinate, 0 to 6 (default 6, about 0.1 m).")] precision: Option<i32>,
+            ) -> Result<Option<super::geometry::GeoJson>> {
+                let shape = super::geometry::unit_shape(ctx, self.0)?;
+                super::geometry::geometry(&shape, simplify, precision)
+            }
+
+            /// What the shape is made of: computed or COD-AB's own, its confidence, the
+            /// communes without a shape, the gaps it cannot show, computed and published area.
+            async fn shape(&self, ctx: &Context<'_>) -> Result<super::geometry::ShapeView> {
+                Ok(super::geometry::ShapeView {
+                    at: self.0,
+                    shape: super::geometry::unit_shape(ctx, self.0)?,
+                })
+            }
+
+            /// The centroid of the shape (null without a shape).
+            async fn centroid(&self, ctx: &Context<'_>) -> Result<Option<super::geometry::Location>> {
+                Ok(super::geometry::unit_shape(ctx, self.0)?.centroid.map(Into::into))
+            }
+
+            /// The bounding box of the shape (null without a shape).
+            async fn bbox(&self, ctx: &Context<'_>) -> Result<Option<super::geometry::BoundingBox>> {
+                Ok(super::geometry::bbox(&*super::geometry::unit_shape(ctx, self.0)?))
+            }
+
+            /// The area of the shape on the unit's date, km² (geodesic, WGS 84); null without a
+            /// shape. The published area, and the difference, are in `shape`.
+            async fn computed_area(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+                Ok(super::geometry::unit_shape(ctx, self.0)?
+                    .area_km2
+                    .map(super::geometry::round_km2))
+            }
+
+            /// The unit's seat: the populated place named like it among its communes' places
+            /// (of the highest kind), else the seat of its level in COD-AB's list (2015).
+            async fn seat(&self, ctx: &Context<'_>) -> Option<super::geometry::PlaceView> {
+                super::geometry::seat(graph(ctx), self.0)
+            }
+
+            /// The populated places COD-AB's list (2015) puts in the unit's communes on its
+            /// date: seats first, then by name.
+            async fn places(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Only places of these kinds (default: all).")] kind: Option<Vec<super::geometry::PlaceKind>>,
+                #[graphql(desc = "How many at most (1 to 1000).", default = 100)] first: i32,
+            ) -> Result<Vec<super::geometry::PlaceView>> {
+                super::geometry::places_of_unit(graph(ctx), self.0, kind, first)
+            }
+
             $($fields)*
         }
     };
@@ -793,6 +851,12 @@ unit_object! {
         graph(ctx).unit(self.0.id).urban.unwrap_or(false)
     }
 
+    /// Bamako's quartiers in this commune (COD-AB's fourth level, 71 in the district's six
+    /// communes, from IOM with the government); empty for every other commune.
+    async fn quartiers(&self, ctx: &Context<'_>) -> Result<Vec<super::geometry::QuartierView>> {
+        super::geometry::quartiers_of(graph(ctx), self.0)
+    }
+
     /// The cercle the commune lies in on `asOf` (default: this object's date); null for
     /// Bamako's communes, and where the cercle is unknown (Salam since 2016; Borondougou and
     /// Korombana, which Mopti's complete 2023 list leaves out). Whether a 2023 placement is
@@ -1019,6 +1083,62 @@ unit_object! {
             ty = "FigureBasis",
             desc = "Published figures (default) or computed sums.",
             default
+        )
+    ),
+    field(
+        name = "geometry",
+        ty = "Result<Option<super::geometry::GeoJson>>",
+        desc = "The unit's shape on its date, as GeoJSON.",
+        arg(
+            name = "simplify",
+            ty = "Option<f64>",
+            desc = "Simplify to this tolerance, in metres."
+        ),
+        arg(
+            name = "precision",
+            ty = "Option<i32>",
+            desc = "Decimals of each coordinate, 0 to 6."
+        )
+    ),
+    field(
+        name = "shape",
+        ty = "Result<super::geometry::ShapeView>",
+        desc = "What the shape is made of, and how far to trust it."
+    ),
+    field(
+        name = "centroid",
+        ty = "Result<Option<super::geometry::Location>>",
+        desc = "The centroid of the shape."
+    ),
+    field(
+        name = "bbox",
+        ty = "Result<Option<super::geometry::BoundingBox>>",
+        desc = "The bounding box of the shape."
+    ),
+    field(
+        name = "computed_area",
+        ty = "Result<Option<f64>>",
+        desc = "The area of the shape, km² (geodesic)."
+    ),
+    field(
+        name = "seat",
+        ty = "Option<super::geometry::PlaceView>",
+        desc = "The unit's seat, a populated place."
+    ),
+    field(
+        name = "places",
+        ty = "Result<Vec<super::geometry::PlaceView>>",
+        desc = "The populated places in the unit's communes on its date.",
+        arg(
+            name = "kind",
+            ty = "Option<Vec<super::geometry::PlaceKind>>",
+            desc = "Only places of these kinds (default: all)."
+        ),
+        arg(
+            name = "first",
+            ty = "i32",
+            desc = "How many at most (1 to 1000).",
+            default = 100
         )
     )
 )]

@@ -46,6 +46,15 @@ pub enum HttpError {
     /// The body could not be read from the connection.
     #[error("the request body could not be read: {0}")]
     Body(String),
+    /// 404 `NOT_FOUND`: no such export file.
+    #[error("{0}")]
+    NotFound(String),
+    /// 400 `OUT_OF_RANGE`: a date before the data begins.
+    #[error("{0}")]
+    OutOfRange(String),
+    /// 503 `EXPORT_UNAVAILABLE`: the export could not be made (the geometry did not load).
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl HttpError {
@@ -58,7 +67,10 @@ impl HttpError {
             | HttpError::BadRequest(_)
             | HttpError::BatchTooLarge { .. }
             | HttpError::BatchingDisabled
-            | HttpError::Body(_) => StatusCode::BAD_REQUEST,
+            | HttpError::Body(_)
+            | HttpError::OutOfRange(_) => StatusCode::BAD_REQUEST,
+            HttpError::NotFound(_) => StatusCode::NOT_FOUND,
+            HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::NotAQuery(_) => StatusCode::METHOD_NOT_ALLOWED,
             HttpError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             HttpError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -76,6 +88,9 @@ impl HttpError {
             HttpError::BatchingDisabled => "BATCHING_DISABLED",
             HttpError::NotAQuery(_) => "METHOD_NOT_ALLOWED",
             HttpError::BodyTimeout => "REQUEST_TIMEOUT",
+            HttpError::NotFound(_) => "NOT_FOUND",
+            HttpError::OutOfRange(_) => "OUT_OF_RANGE",
+            HttpError::Unavailable(_) => "EXPORT_UNAVAILABLE",
             HttpError::RateLimited { .. } => "RATE_LIMITED",
         }
     }

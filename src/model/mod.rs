@@ -5,18 +5,21 @@
 //! a map-C cercle's communes are known) and knows nothing of GraphQL or HTTP. The communes of a
 //! cercle on a date are [`AdminGraph::descendants`]: the one answer every other use draws on.
 
+mod geometry;
 mod history;
 mod name;
 mod people;
 mod search;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
 use petgraph::visit::EdgeRef;
 
+pub use geometry::{Atlas, GeometryError, GeometryReport, Place, Quartier, ShapeGap, UnitShape};
 pub use history::{
     CerclePeriod, ComputedPopulation, Direction as LineageDirection, Hop, Move, Projection,
     RegionPeriod,
@@ -26,8 +29,8 @@ pub use people::{GroupId, GroupPlace};
 pub use search::{Found, MatchKind, SearchHit};
 
 use crate::dataset::{
-    Confidence, Dataset, Level, LineageKind, ListingRecord, MapRecord, Period, PlacementBasis,
-    ReorganisationRecord, UnitRecord,
+    Confidence, Dataset, DatasetError, GeoTexts, Level, LineageKind, ListingRecord, MapRecord,
+    Period, PlacementBasis, ReorganisationRecord, UnitRecord,
 };
 
 /// A unit of the model, cheap to copy and to use as a key.
@@ -89,6 +92,9 @@ pub struct AdminGraph {
     /// What the sources say of map C's cercles as wholes (complete lists, stated counts).
     listings: HashMap<UnitId, ListingRecord>,
     version: String,
+    /// The geometry files' text, parsed into `atlas` on first use.
+    geo: GeoTexts,
+    atlas: OnceLock<Result<Atlas, DatasetError>>,
 }
 
 impl AdminGraph {
@@ -102,6 +108,7 @@ impl AdminGraph {
             maps,
             reorganisations,
             people,
+            geo,
             listings,
             version,
         } = dataset;
@@ -197,6 +204,8 @@ impl AdminGraph {
             map_c_start,
             listings,
             version,
+            geo,
+            atlas: OnceLock::new(),
         }
     }
 

@@ -27,6 +27,8 @@ pub enum MatchKind {
 pub enum Found {
     Unit(UnitId),
     Group(GroupId),
+    /// A populated place, by its index in the atlas ([`AdminGraph::search_places`]).
+    Place(usize),
 }
 
 /// One search result.
@@ -170,6 +172,7 @@ impl AdminGraph {
             let (order, rank) = match hit.found {
                 Found::Unit(id) => (level_order(self.unit(id)), self.rank_of(id) as usize),
                 Found::Group(id) => (5, id.0),
+                Found::Place(index) => (6, index),
             };
             (hit.kind, hit.distance, order, rank)
         });
