@@ -189,13 +189,25 @@ impl Api {
     /// Executes an admitted request with its own loaders, running their batches only when the
     /// query has nothing left to do without them: one batch per nesting level, with no timer.
     pub async fn run(&self, admitted: Admitted) -> Response {
+        // Without a deadline the query always runs to its end.
+        self.run_until(admitted, None).await.unwrap_or_default()
+    }
+
+    /// [`Api::run`] within a deadline, checked between nesting levels: `None` when the deadline
+    /// passed before the query was done. (In-memory work never waits, so a timer around the
+    /// query alone would only fire when the runtime happens to turn its timers.)
+    pub async fn run_until(
+        &self,
+        admitted: Admitted,
+        deadline: Option<std::time::Instant>,
+    ) -> Option<Response> {
         let Admitted {
             request,
             order,
             measure,
             ..
         } = admitted;
-        let mut response = self.execute_admitted(request).await;
+        let mut response = self.execute_admitted(request, deadline).await?;
         order.apply(&mut response.data);
         // The cost, as Shopify's API gives it: what the admission charged, and what the
         // answer holds.
@@ -210,7 +222,7 @@ impl Api {
             .into_iter()
             .map(admission::code_error)
             .collect();
-        response
+        Some(response)
     }
 
     /// Executes an admitted request on the fast path, when its plan covers the whole operation:
@@ -266,7 +278,11 @@ impl Api {
             .then_some(plan)
     }
 
-    async fn execute_admitted(&self, request: Request) -> Response {
+    async fn execute_admitted(
+        &self,
+        request: Request,
+        deadline: Option<std::time::Instant>,
+    ) -> Option<Response> {
         let queue = loaders::BatchQueue::default();
         let loaders = loaders::Loaders::new(self.graph.clone(), self.loader_stats.clone(), &queue);
         let request = request.data(loaders);
@@ -303,10 +319,14 @@ impl Api {
             })
             .await;
             match step {
-                Step::Done(response) => return *response,
-                // The next level starts after a turn of the runtime (and of its timers), so
-                // that a query made only of in-memory work still meets the request's time
-                // limit between levels.
+                Step::Done(response) => return Some(*response),
+                Step::LevelLoaded
+                    if deadline.is_some_and(|deadline| std::time::Instant::now() >= deadline) =>
+                {
+                    return None;
+                }
+                // The next level starts after a turn of the runtime, so that other requests
+                // (and timers) get their turn between levels.
                 Step::LevelLoaded => tokio::task::yield_now().await,
             }
         }

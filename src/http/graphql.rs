@@ -527,16 +527,25 @@ fn cached(state: &AppState, key: &CacheKey) -> Option<Outcome> {
 /// it), and caches an answer without errors.
 async fn execute(state: &AppState, mut admitted: Admitted, key: CacheKey) -> Outcome {
     let cost = admitted.measure.complexity;
+    let deadline = state
+        .settings
+        .timeout
+        .map(|limit| std::time::Instant::now() + limit);
     let execution = async {
         match state.api.run_fast(&mut admitted).await {
-            Some(body) => Executed::Fast(body),
-            None => Executed::Generic(state.api.run(admitted).await),
+            Some(body) => Some(Executed::Fast(body)),
+            None => state
+                .api
+                .run_until(admitted, deadline)
+                .await
+                .map(Executed::Generic),
         }
     };
+    // The deadline is checked between the query's levels; the timer stops what waits.
     let executed = match state.settings.timeout {
         Some(limit) => match tokio::time::timeout(limit, execution).await {
-            Ok(executed) => executed,
-            Err(_) => {
+            Ok(Some(executed)) => executed,
+            Ok(None) | Err(_) => {
                 metrics::count_error(TIMEOUT);
                 let body = serde_json::json!({"errors": [{
                     "message": format!("the query ran longer than the limit of {} ms", limit.as_millis()),
@@ -551,7 +560,11 @@ async fn execute(state: &AppState, mut admitted: Admitted, key: CacheKey) -> Out
                 };
             }
         },
-        None => execution.await,
+        None => match execution.await {
+            Some(executed) => executed,
+            // No deadline: the query always ran to its end.
+            None => Executed::Generic(GqlResponse::default()),
+        },
     };
     let mut outcome = match executed {
         Executed::Generic(response) => encode(&response),
