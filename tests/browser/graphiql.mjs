@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openOfflinePage } from './offline.mjs';
 
 const [base, screenshot] = process.argv.slice(2);
 if (!base || !screenshot) {
@@ -25,44 +25,12 @@ const expectedTabs = readdirSync(examplesDir)
 
 const failures = [];
 const fail = (message) => failures.push(message);
-const foreign = [];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  chromiumSandbox: false,
-  // Playwright gives each launch a fresh, temporary user-data-dir. These switches keep Chromium
-  // from calling home (updates, sync, field trials), which a closed network would refuse.
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-    // No name resolves but the loopback: a stray request fails fast instead of hanging.
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-  ],
-});
-
+let browser;
 let page;
+let foreign = [];
 try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    const requestOrigin = url.startsWith('data:') ? origin : new URL(url).origin;
-    if (requestOrigin === origin) return route.continue();
-    foreign.push(url);
-    return route.abort('blockedbyclient');
-  });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    // A Content-Security-Policy violation or a failed load shows up here.
-    if (message.type() === 'error') fail(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => fail(`page error: ${error.message}`));
+  ({ browser, page, foreign } = await openOfflinePage(origin, fail));
 
   await page.goto(`${base}/`, { waitUntil: 'load' });
 
@@ -143,7 +111,7 @@ try {
     await page.screenshot({ path: screenshot });
     console.log(`screenshot: ${screenshot}`);
   }
-  await browser.close();
+  await browser?.close();
 }
 
 if (foreign.length > 0) {

@@ -8,7 +8,7 @@
 // usage: node map.mjs <server base URL> <screenshot path>
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { chromium } from 'playwright-core';
+import { openOfflinePage } from './offline.mjs';
 
 const [base, screenshot] = process.argv.slice(2);
 if (!base || !screenshot) {
@@ -18,45 +18,17 @@ if (!base || !screenshot) {
 const origin = new URL(base).origin;
 const failures = [];
 const fail = (message) => failures.push(message);
-const foreign = [];
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  chromiumSandbox: false,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-  ],
-});
 
 const units = (page, count) =>
   page.waitForFunction((n) => document.getElementById('map')?.dataset.units === String(n), count, {
     timeout: 60_000,
   });
 
+let browser;
 let page;
+let foreign = [];
 try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    const requestOrigin = url.startsWith('data:') ? origin : new URL(url).origin;
-    if (requestOrigin === origin) return route.continue();
-    foreign.push(url);
-    return route.abort('blockedbyclient');
-  });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') fail(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => fail(`page error: ${error.message}`));
+  ({ browser, page, foreign } = await openOfflinePage(origin, fail));
 
   // 2010: map A, 9 first-level units.
   await page.goto(`${base}/map?date=2010-01-01&level=regions`, { waitUntil: 'load' });
@@ -105,7 +77,7 @@ try {
     await page.screenshot({ path: screenshot });
   }
 } finally {
-  await browser.close();
+  await browser?.close();
 }
 
 if (foreign.length > 0) fail(`requests to other origins were attempted:\n  ${foreign.join('\n  ')}`);
