@@ -542,29 +542,25 @@ async fn execute(state: &AppState, mut admitted: Admitted, key: CacheKey) -> Out
         }
     };
     // The deadline is checked between the query's levels; the timer stops what waits.
-    let executed = match state.settings.timeout {
-        Some(limit) => match tokio::time::timeout(limit, execution).await {
-            Ok(Some(executed)) => executed,
-            Ok(None) | Err(_) => {
-                metrics::count_error(TIMEOUT);
-                let body = serde_json::json!({"errors": [{
-                    "message": format!("the query ran longer than the limit of {} ms", limit.as_millis()),
-                    "extensions": {"code": TIMEOUT},
-                }]});
-                return Outcome {
-                    body: Bytes::from(body.to_string()),
-                    request_error: false,
-                    timed_out: true,
-                    cacheable: false,
-                    cost,
-                };
-            }
-        },
-        None => match execution.await {
-            Some(executed) => executed,
-            // No deadline: the query always ran to its end.
-            None => Executed::Generic(GqlResponse::default()),
-        },
+    let finished = match state.settings.timeout {
+        Some(limit) => tokio::time::timeout(limit, execution).await.ok().flatten(),
+        None => execution.await,
+    };
+    // Without a limit there is no deadline, so only a limited query can stop unfinished.
+    let Some(executed) = finished else {
+        let limit = state.settings.timeout.unwrap_or_default();
+        metrics::count_error(TIMEOUT);
+        let body = serde_json::json!({"errors": [{
+            "message": format!("the query ran longer than the limit of {} ms", limit.as_millis()),
+            "extensions": {"code": TIMEOUT},
+        }]});
+        return Outcome {
+            body: Bytes::from(body.to_string()),
+            request_error: false,
+            timed_out: true,
+            cacheable: false,
+            cost,
+        };
     };
     let mut outcome = match executed {
         Executed::Generic(response) => encode(&response),
