@@ -18,8 +18,8 @@ use async_graphql::{
 };
 
 use super::query::{QueryRoot, find_one};
-use super::units::{Cercle, Commune, Country, Region};
 use crate::dataset::Level;
+use crate::schema::{Cercle, Commune, Country, Region};
 
 // Named `Query`, as subgraphs' roots usually are: async-graphql cannot give a merged object the
 // name of one of its parts.

@@ -1,28 +1,11 @@
-//! The GraphQL API over the model: schema types, batched loaders, dates, coded errors, the
-//! limits every request must keep (`limits.rs`), what a request passes before execution
-//! (`admission.rs`), the answer's field order (`field_order.rs`), what each placement rests on
-//! (`placement.rs`) and the Apollo Federation subgraph (`federation.rs`, off by default). The
-//! fast path (`fast_path/`) runs the queries made only of the unit types' common fields without
-//! async-graphql's executor.
+//! The served GraphQL API: the root query (`query.rs`) and the Apollo Federation subgraph
+//! (`federation.rs`, off by default) over the types of [`crate::schema`], and [`Api`], which
+//! admits a request ([`crate::admission`]), runs it on the fast path ([`crate::fast_path`]) when
+//! its plan covers it, or else through async-graphql's executor, one loader batch per level,
+//! within a deadline.
 
-mod admission;
-mod date;
-mod error;
-mod fast_path;
 mod federation;
-mod field_order;
-pub mod geometry;
-mod history;
-mod input_values;
-mod limits;
-mod lists;
-mod loaders;
-mod node;
-mod people;
-mod placement;
 mod query;
-mod search;
-mod units;
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;
@@ -37,15 +20,18 @@ use async_graphql::{
 use chrono::NaiveDate;
 use futures_util::future::Either;
 
-pub use admission::{Admitted, Operations, Refused};
-pub use date::Date;
-pub use error::ApiError;
+pub use crate::admission::{
+    Admitted, Budget, Limits, Measure, Operations, Policy, Refused, code as limit_code,
+    count_tokens,
+};
+pub use crate::schema::{ApiError, BatchCounter, Date, LoaderStats, Today};
 pub use federation::{EntityResolvers, FederatedQuery, FederatedRoot};
-pub use limits::{Budget, Limits, Measure, Policy, code as limit_code, count_tokens};
-pub use loaders::{BatchCounter, LoaderStats};
-pub use query::{QueryRoot, Today};
+pub use query::QueryRoot;
 
+use crate::admission::{self, Admission};
+use crate::fast_path;
 use crate::model::AdminGraph;
+use crate::schema::{BatchQueue, Loaders};
 
 pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
@@ -73,7 +59,7 @@ pub struct Api {
     pub loader_stats: Arc<LoaderStats>,
     graph: Arc<AdminGraph>,
     today: Today,
-    admission: admission::Admission,
+    admission: Admission,
     fast_path: bool,
 }
 
@@ -92,12 +78,12 @@ pub fn build_api_with(graph: Arc<AdminGraph>, settings: &ApiSettings, policy: &P
                     .enable_federation()
                     .finish(),
             ),
-            admission::Admission::new::<FederatedRoot>(policy),
+            Admission::new::<FederatedRoot>(policy),
         )
     } else {
         (
             ServedSchema::Plain(configure(schema_builder(), &graph, today, policy).finish()),
-            admission::Admission::new::<QueryRoot>(policy),
+            Admission::new::<QueryRoot>(policy),
         )
     };
     Api {
@@ -117,7 +103,7 @@ fn configure<Q: ObjectType + 'static>(
     today: Today,
     policy: &Policy,
 ) -> SchemaBuilder<Q, EmptyMutation, EmptySubscription> {
-    let mut builder = limits::apply(builder, &policy.limits)
+    let mut builder = admission::apply_limits(builder, &policy.limits)
         .data(graph.clone())
         .data(today);
     if !policy.introspection {
@@ -215,7 +201,7 @@ impl Api {
             "cost".to_owned(),
             async_graphql::value!({
                 "requestedQueryCost": measure.complexity,
-                "actualQueryCost": limits::actual_cost(&response.data),
+                "actualQueryCost": admission::actual_cost(&response.data),
             }),
         );
         response.errors = std::mem::take(&mut response.errors)
@@ -283,8 +269,8 @@ impl Api {
         request: Request,
         deadline: Option<std::time::Instant>,
     ) -> Option<Response> {
-        let queue = loaders::BatchQueue::default();
-        let loaders = loaders::Loaders::new(self.graph.clone(), self.loader_stats.clone(), &queue);
+        let queue = BatchQueue::default();
+        let loaders = Loaders::new(self.graph.clone(), self.loader_stats.clone(), &queue);
         let request = request.data(loaders);
         let mut response = pin!(match &self.schema {
             ServedSchema::Plain(schema) => Either::Left(schema.execute(request)),

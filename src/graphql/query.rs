@@ -4,162 +4,20 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ErrorExtensions, ID, Object, OutputType, Result, SimpleObject};
 use chrono::NaiveDate;
 
-use super::date::{Date, resolve_date};
-use super::error::{ApiError, Candidate, or_null};
-use super::history::Reorganisation;
-use super::lists::{
-    ListBinding, ListCursor, ListTotals, PageRequest, UnitFilter, UnitOrder, filter_and_order,
-    paginate,
-};
-use super::node::{Identified, resolve_global_id};
-use super::people::{Group, Language, Religion};
-use super::search::SearchResult;
-use super::units::{
-    AdminUnit, Cercle, Commune, Country, Level as LevelEnum, Node, Region, UnitAt, data_start,
-    graph,
-};
 use crate::dataset::{Level, UnitCounts};
-use crate::model::{AdminGraph, UnitId, fold_name};
-
-/// What "today" is for this schema: the real date, or a fixed one (for tests and replays).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Today(pub Option<NaiveDate>);
-
-impl Today {
-    pub fn date(self) -> NaiveDate {
-        // Mali keeps UTC all year, so UTC's date is Mali's date.
-        self.0.unwrap_or_else(|| chrono::Utc::now().date_naive())
-    }
-}
+use crate::model::AdminGraph;
+use crate::schema::geometry;
+use crate::schema::{
+    AdminUnit, ApiError, Cercle, Commune, Country, Date, Group, Identified, Language,
+    Level as LevelEnum, ListBinding, ListCursor, ListTotals, Node, PageRequest, PlaceKind,
+    PlaceView, Region, Religion, Reorganisation, SearchResult, Today, UnitAt, UnitFilter,
+    UnitOrder, data_start, filter_and_order, graph, lookup, or_null, paginate, resolve_date,
+    resolve_global_id,
+};
 
 /// The date a root field answers for: its `asOf`, or today.
 fn root_date(ctx: &Context<'_>, as_of: Option<Date>) -> Result<NaiveDate> {
     resolve_date(as_of, ctx.data_unchecked::<Today>().date())
-}
-
-/// Whether `id` ever lay in a unit of `level` named (or aliased) `name`.
-fn ever_within(graph: &AdminGraph, id: UnitId, level: Level, name: &str) -> bool {
-    let key = fold_name(name);
-    let named = |unit: UnitId| {
-        let record = graph.unit(unit);
-        fold_name(&record.name) == key || record.aliases.iter().any(|a| fold_name(a) == key)
-    };
-    let mut frontier = vec![id];
-    while let Some(next) = frontier.pop() {
-        for (parent, _) in graph.parents_over_time(next) {
-            let parent_level = graph.unit(parent).level;
-            if parent_level == level && named(parent) {
-                return true;
-            }
-            if parent_level > level {
-                frontier.push(parent);
-            }
-        }
-    }
-    false
-}
-
-/// Finds one unit of `level` by code, or by name (optionally within a unit of `within_level`
-/// named `within`), whatever the date.
-pub(super) fn lookup(
-    graph: &AdminGraph,
-    level: Level,
-    name: Option<&str>,
-    code: Option<&str>,
-    within: Option<(Level, &str)>,
-    date: NaiveDate,
-) -> Result<UnitId, ApiError> {
-    if let Some(code) = code {
-        return graph
-            .find_by_code(code)
-            .filter(|id| graph.unit(*id).level == level)
-            .ok_or_else(|| not_found(graph, level, code, date));
-    }
-    let Some(name) = name else {
-        return Err(ApiError::BadInput(format!(
-            "give the {}'s `name` or `code`",
-            level.name()
-        )));
-    };
-    let mut found = graph.find_by_name(name, level);
-    if let Some((within_level, within_name)) = within {
-        found.retain(|id| ever_within(graph, *id, within_level, within_name));
-    }
-    match found.as_slice() {
-        [] => Err(match within {
-            Some((within_level, within_name)) => ApiError::not_found(
-                level.name(),
-                format!("{name}` in a {} named `{within_name}", within_level.name()),
-            ),
-            None => not_found(graph, level, name, date),
-        }),
-        [one] => Ok(*one),
-        many => Err(ApiError::Ambiguous {
-            level: level.name(),
-            name: name.to_owned(),
-            count: many.len(),
-            candidates: many
-                .iter()
-                .map(|id| Candidate {
-                    code: graph.unit(*id).code.clone(),
-                    name: graph.unit(*id).name.clone(),
-                    within: graph.describe_location(*id, date),
-                })
-                .collect(),
-        }),
-    }
-}
-
-/// How many names a `NOT_FOUND` suggests.
-const SUGGESTIONS: usize = 3;
-
-/// `NOT_FOUND` for a name or code that no unit of `level` ever had, saying what it is at
-/// another level (Bamako is the District, not a cercle) and suggesting the nearest names of
-/// `level` (Sikaso: Sikasso), as `search` ranks them.
-fn not_found(graph: &AdminGraph, level: Level, query: &str, date: NaiveDate) -> ApiError {
-    let elsewhere: Vec<String> = [Level::Country, Level::Region, Level::Cercle, Level::Commune]
-        .into_iter()
-        .filter(|other| *other != level)
-        .filter_map(|other| {
-            let found = graph.find_by_name(query, other);
-            let first = *found.first()?;
-            let record = graph.unit(first);
-            let what = match record.region_kind {
-                Some(crate::dataset::RegionKind::District) => "the District".to_owned(),
-                _ => format!("a {}", other.name()),
-            };
-            let ask = match other {
-                Level::Country => "country".to_owned(),
-                Level::Region => format!("region(name: \"{}\")", record.name),
-                Level::Cercle => format!("cercle(name: \"{}\")", record.name),
-                Level::Commune => format!("commune(name: \"{}\")", record.name),
-            };
-            Some(format!("`{}` is {what}: ask `{ask}`", record.name))
-        })
-        .collect();
-    let hint = if elsewhere.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", elsewhere.join("; "))
-    };
-    let suggestions = graph
-        .search(query, &[level], None, SUGGESTIONS)
-        .into_iter()
-        .filter_map(|hit| match hit.found {
-            crate::model::Found::Unit(id) => Some(Candidate {
-                code: graph.unit(id).code.clone(),
-                name: graph.unit(id).name.clone(),
-                within: graph.describe_location(id, date),
-            }),
-            crate::model::Found::Group(_) | crate::model::Found::Place(_) => None,
-        })
-        .collect();
-    ApiError::NotFound {
-        level: level.name(),
-        query: query.to_owned(),
-        hint,
-        suggestions,
-    }
 }
 
 /// The counts of units on a map.
@@ -236,7 +94,7 @@ pub struct StatedCounts {
     /// Villages, fractions and quartiers.
     pub villages: Option<i32>,
     /// How far the statement can be trusted.
-    pub confidence: super::units::Confidence,
+    pub confidence: crate::schema::Confidence,
 }
 
 impl From<&crate::dataset::StatedCountRecord> for StatedCounts {
@@ -616,9 +474,9 @@ impl QueryRoot {
         #[graphql(desc = "Degrees north (WGS 84).")] latitude: f64,
         #[graphql(desc = "Degrees east (WGS 84).")] longitude: f64,
         #[graphql(desc = "The date to answer for (default: today).")] as_of: Option<Date>,
-    ) -> Result<Option<super::geometry::LocationView>> {
+    ) -> Result<Option<geometry::LocationView>> {
         let date = root_date(ctx, as_of)?;
-        super::geometry::locate(graph(ctx), latitude, longitude, date)
+        geometry::locate(graph(ctx), latitude, longitude, date)
     }
 
     /// Populated places of OCHA's list (COD-AB, 2015: 18,769 places, seats and villages), by
@@ -632,15 +490,15 @@ impl QueryRoot {
             String,
         >,
         #[graphql(desc = "Only places within this distance of a point, nearest first.")]
-        near: Option<super::geometry::NearInput>,
+        near: Option<geometry::NearInput>,
         #[graphql(desc = "Only places inside this unit (a code of any system) on the date.")]
         within: Option<String>,
         #[graphql(desc = "Only places of these kinds (default: all).")] kind: Option<
-            Vec<super::geometry::PlaceKind>,
+            Vec<PlaceKind>,
         >,
         #[graphql(desc = "The date of the places' units (default: today).")] as_of: Option<Date>,
         #[graphql(desc = "How many at most (1 to 1000).", default = 20)] first: i32,
-    ) -> Result<Vec<super::geometry::PlaceView>> {
+    ) -> Result<Vec<PlaceView>> {
         let date = root_date(ctx, as_of)?;
         let graph = graph(ctx);
         let within = match within {
@@ -651,7 +509,7 @@ impl QueryRoot {
             ),
             None => None,
         };
-        super::geometry::find_places(graph, date, name, near, within, kind, first)
+        geometry::find_places(graph, date, name, near, within, kind, first)
     }
 
     /// The object with this global ID (Relay): exactly the object the id came from, seen on

@@ -22,8 +22,8 @@ use super::AppState;
 use super::cache;
 use super::error::HttpError;
 use crate::dataset::{ATTRIBUTION, CodeSystem, DATA_START, Level, PlaceKind};
-use crate::graphql::geometry::to_geojson;
 use crate::model::{AdminGraph, UnitId};
+use crate::schema::geometry::to_geojson;
 
 /// The exports' path prefix.
 pub const EXPORT_PATH: &str = "/export";

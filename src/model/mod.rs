@@ -81,7 +81,7 @@ pub struct AdminGraph {
     by_code: HashMap<String, UnitId>,
     by_name: HashMap<String, Vec<(UnitId, NameMatch)>>,
     /// Each node's names and aliases prepared for search.
-    name_keys: Vec<Vec<search::NameKey>>,
+    name_keys: Vec<Vec<name::NameKey>>,
     peoples: people::Peoples,
     country: UnitId,
     maps: Vec<MapRecord>,

@@ -1,5 +1,6 @@
 //! Folding names for matching: case, accents, apostrophes and punctuation are ignored, so
-//! "Segou", "SÉGOU" and "Ségou" meet, and so do "N'Tillit" and "NTillit".
+//! "Segou", "SÉGOU" and "Ségou" meet, and so do "N'Tillit" and "NTillit"; and the keys that
+//! names and aliases are matched by.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -24,6 +25,33 @@ pub fn fold_name(name: &str) -> String {
         }
     }
     folded
+}
+
+/// A name or alias prepared for matching.
+#[derive(Debug, Clone)]
+pub(super) struct NameKey {
+    pub(super) text: String,
+    /// Folded, words separated by one space.
+    pub(super) words: String,
+    /// Folded, without spaces: "Ben Kadi" and "Benkadi" meet.
+    pub(super) compact: String,
+    pub(super) alias: bool,
+}
+
+/// The name and aliases of anything searchable, prepared for matching.
+pub(super) fn name_keys_of(name: &str, aliases: &[String]) -> Vec<NameKey> {
+    let key = |text: &str, alias: bool| {
+        let words = fold_name(text);
+        NameKey {
+            text: text.to_owned(),
+            compact: words.replace(' ', ""),
+            words,
+            alias,
+        }
+    };
+    std::iter::once(key(name, false))
+        .chain(aliases.iter().map(|a| key(a, true)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::search::{NameKey, name_keys_of};
+use super::name::{NameKey, name_keys_of};
 use super::{AdminGraph, UnitId};
 use crate::dataset::{
     GroupRecord, GroupShareRecord, LanguageRecord, PeopleRecords, PlaceRelation, ReligionRecord,

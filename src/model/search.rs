@@ -5,8 +5,9 @@
 
 use chrono::NaiveDate;
 
+use super::name::{NameKey, fold_name, name_keys_of};
 use super::people::GroupId;
-use super::{AdminGraph, UnitId, fold_name};
+use super::{AdminGraph, UnitId};
 use crate::dataset::{Level, RegionKind, UnitRecord};
 
 /// How a hit matched, best first.
@@ -42,33 +43,6 @@ pub struct SearchHit {
     pub alias: bool,
     /// The edit distance of a fuzzy match (0 otherwise).
     pub distance: usize,
-}
-
-/// A name or alias prepared for matching.
-#[derive(Debug, Clone)]
-pub(super) struct NameKey {
-    text: String,
-    /// Folded, words separated by one space.
-    words: String,
-    /// Folded, without spaces: "Ben Kadi" and "Benkadi" meet.
-    pub(super) compact: String,
-    alias: bool,
-}
-
-/// The name and aliases of anything searchable, prepared for matching.
-pub(super) fn name_keys_of(name: &str, aliases: &[String]) -> Vec<NameKey> {
-    let key = |text: &str, alias: bool| {
-        let words = fold_name(text);
-        NameKey {
-            text: text.to_owned(),
-            compact: words.replace(' ', ""),
-            words,
-            alias,
-        }
-    };
-    std::iter::once(key(name, false))
-        .chain(aliases.iter().map(|a| key(a, true)))
-        .collect()
 }
 
 pub(super) fn name_keys(unit: &UnitRecord) -> Vec<NameKey> {

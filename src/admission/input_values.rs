@@ -15,8 +15,8 @@ use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::{Positioned, ServerError, Variables};
 use async_graphql_value::Value;
 
-use super::admission::selected_operation;
-use super::error::with_code;
+use super::operation::selected_operation;
+use crate::schema::with_code;
 
 /// Checks the request's variables against the definitions of the operation it runs. A
 /// document without that operation is left to the execution, which reports it.

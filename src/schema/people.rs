@@ -3,10 +3,11 @@
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::NaiveDate;
 
+use super::context::{Today, graph};
 use super::date::Date;
-use super::units::{AdminUnit, UnitAt, graph};
-use crate::dataset::{GroupShareRecord, LanguageRecord, ReligionRecord};
-use crate::model::{AdminGraph, GroupId, GroupPlace};
+use super::types::{AdminUnit, Group, Language, Religion, UnitAt};
+use crate::dataset::GroupShareRecord;
+use crate::model::{AdminGraph, GroupPlace};
 
 /// How a group is tied to a place.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,13 +17,6 @@ pub enum PlaceRelation {
     Homeland,
     /// Where some of the group have migrated to.
     Migration,
-}
-
-/// A people (ethnic group) of Mali, as seed 002 describes it.
-pub struct Group {
-    pub id: GroupId,
-    /// The date its places are seen on.
-    pub as_of: NaiveDate,
 }
 
 impl Group {
@@ -229,11 +223,6 @@ impl GroupShare {
     }
 }
 
-/// A language of Mali, as seed 002 gives it.
-pub struct Language {
-    pub record: LanguageRecord,
-}
-
 impl Language {
     /// Every language of the data, in its order.
     pub fn all(graph: &AdminGraph) -> Vec<Language> {
@@ -302,7 +291,7 @@ impl Language {
     /// The groups the seed says speak it.
     async fn groups(&self, ctx: &Context<'_>) -> Vec<Group> {
         let graph = graph(ctx);
-        let today = ctx.data_unchecked::<super::Today>().date();
+        let today = ctx.data_unchecked::<Today>().date();
         graph
             .groups()
             .into_iter()
@@ -310,11 +299,6 @@ impl Language {
             .map(|id| Group { id, as_of: today })
             .collect()
     }
-}
-
-/// A religion of Mali, with its share as seed 002 gives it.
-pub struct Religion {
-    pub record: ReligionRecord,
 }
 
 impl Religion {

@@ -4,8 +4,8 @@ use async_graphql::{Context, Enum, Object};
 
 use chrono::NaiveDate;
 
-use super::people::Group;
-use super::units::{AdminUnit, UnitAt, graph};
+use super::context::graph;
+use super::types::{AdminUnit, Group, PlaceView, UnitAt};
 use crate::dataset::Level;
 use crate::model::{Found, SearchHit};
 
@@ -62,9 +62,9 @@ impl SearchResult {
 
     /// The populated place found (null unless the hit is a place; places are searched when
     /// `search(places: true)` asks).
-    async fn place(&self) -> Option<super::geometry::PlaceView> {
+    async fn place(&self) -> Option<PlaceView> {
         match self.hit.found {
-            Found::Place(index) => Some(super::geometry::PlaceView {
+            Found::Place(index) => Some(PlaceView {
                 index,
                 as_of: self.as_of,
             }),

@@ -9,20 +9,19 @@
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType,
-};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::registry::Registry;
 use async_graphql::{ObjectType, Request, ServerError, Value};
 use lru::LruCache;
 use sha2::{Digest, Sha256};
 
-use super::error::{coded, with_code};
-use super::fast_path::PlanSlot;
 use super::field_order::FieldOrder;
 use super::input_values;
 use super::limits::{self, Budget, Limits, Measure, Policy, code};
+use super::operation::selected_operation;
 use crate::doorkeeper::Doorkeeper;
+use crate::fast_path::PlanSlot;
+use crate::schema::{coded, with_code};
 
 /// The checks and caches a request passes through before execution.
 pub(crate) struct Admission {
@@ -320,26 +319,6 @@ impl Admission {
             lock(store).put(actual, request.query.clone());
         }
         Ok(())
-    }
-}
-
-/// The operation a request runs: the one it names, or the document's only one.
-pub(crate) fn selected_operation<'a>(
-    doc: &'a ExecutableDocument,
-    operation_name: Option<&str>,
-) -> Option<&'a OperationDefinition> {
-    match (&doc.operations, operation_name) {
-        (DocumentOperations::Single(operation), _) => Some(&operation.node),
-        (DocumentOperations::Multiple(operations), Some(name)) => {
-            operations.get(name).map(|operation| &operation.node)
-        }
-        (DocumentOperations::Multiple(operations), None) => {
-            let mut all = operations.values();
-            match (all.next(), all.next()) {
-                (Some(only), None) => Some(&only.node),
-                _ => None,
-            }
-        }
     }
 }
 

@@ -5,7 +5,7 @@
 use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Positioned, Value, Variables};
 
-use super::admission::selected_operation;
+use super::operation::selected_operation;
 
 /// The response keys of a selection, in the order the document first asks for each, with the
 /// order inside each (the selections of all fields with the same key, merged).

@@ -24,8 +24,7 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection,
 use async_graphql::registry::Registry;
 use async_graphql::{Positioned, ServerError, ServerResult, Value, Variables};
 
-use super::error::coded;
-use super::lists::DEFAULT_PAGE;
+use crate::schema::{DEFAULT_PAGE, coded};
 
 /// The limits a request must keep. Defaults admit GraphiQL's introspection query and every
 /// example of the README.

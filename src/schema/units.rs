@@ -2,181 +2,51 @@
 //! `Commune`, all implementing the `AdminUnit` interface. Every object is a unit seen on a date
 //! (`asOf`); nested fields answer for that date unless given their own `asOf`.
 
-use std::sync::Arc;
-
-use async_graphql::{Context, Enum, Interface, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result};
 use chrono::NaiveDate;
 
+use super::context::{graph, loaders};
 use super::date::{Date, resolve_date};
 use super::error::or_null;
-use super::history::{
-    ComputedPopulation, LineageDirection, LineageLinkView, LineagePath, ProjectionView,
-    RegionPeriod, links,
-};
+use super::geometry;
+use super::history::links;
 use super::lists::{UnitFilter, UnitOrder, filter_and_order};
-use super::loaders::{LevelKey, Loaders};
+use super::loaders::LevelKey;
+use super::node::unit_id;
+use super::placement::cercle_history;
+use super::types::{
+    AdminUnit, Cercle, CerclePeriod, Commune, ComputedPopulation, Country, Group, Language,
+    LineageLinkView, LineagePath, PlaceView, ProjectionView, QuartierView, Region, RegionPeriod,
+    Religion, ShapeView, StatedCommunes, UnitAt,
+};
+use super::values::{
+    BoundingBox, Confidence, FigureBasis, GeoJson, Growth, Level, LineageDirection, Location,
+    PlaceKind, PopulationFigure, RegionKind, UnitCode, UnitCounts, UnitStatus, to_int,
+};
 use crate::dataset::{self, DATA_START};
 use crate::model::{AdminGraph, UnitId};
 
-pub(super) fn graph<'a>(ctx: &Context<'a>) -> &'a AdminGraph {
-    ctx.data_unchecked::<Arc<AdminGraph>>()
-}
-
-fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
-    ctx.data_unchecked::<Loaders>()
-}
-
-/// A unit seen on a date: what every unit object wraps.
-#[derive(Debug, Clone, Copy)]
-pub struct UnitAt {
-    pub id: UnitId,
-    pub as_of: NaiveDate,
-}
-
-/// The level of a unit in the administrative tree.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "dataset::Level")]
-pub enum Level {
-    /// Mali.
-    Country,
-    /// A region or the Bamako District.
-    Region,
-    /// A cercle (second level).
-    Cercle,
-    /// A commune (third level).
-    Commune,
-}
-
-/// Whether a first-level unit is a region or the capital district.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "dataset::RegionKind")]
-pub enum RegionKind {
-    /// One of the regions.
-    Region,
-    /// The Bamako capital district: no cercles, six communes.
-    District,
-}
-
-/// How sure the sources are of a fact (as `shared/reference` grades it).
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "dataset::Confidence")]
-pub enum Confidence {
-    /// Inferred, or from one indirect source.
-    Low,
-    /// Likely; not confirmed by an official text.
-    Medium,
-    /// Confirmed by several sources.
-    High,
-}
-
-/// The code systems of units' codes. Never mix them up: Ménaka region is 10 in the seeds and
-/// ML-9 in ISO 3166-2; Bankass is 1903 in the 2023 codes and ML0503 in OCHA's p-codes.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "dataset::CodeSystem")]
-pub enum CodeSystem {
-    /// ISO 3166-1 alpha-2 (the country: ML).
-    #[graphql(name = "ISO_3166_1")]
-    Iso3166_1,
-    /// The seeds' region number, "00" (Bamako) to "19" (Douentza); the primary code of regions.
-    SeedRegionNumber,
-    /// Region codes of law 2023-007 (Bandiagara 19), used in the 2023 cercle codes.
-    #[graphql(name = "LAW_2023_007_REGION")]
-    Law2023Region,
-    /// The 4-digit cercle codes of the 2023 structure (1903 = Bankass); the primary code of
-    /// cercles, also for the cercles of the older maps that continue in 2023.
-    #[graphql(name = "CERCLE_2023")]
-    Cercle2023,
-    /// OCHA COD-AB p-codes of the pre-2023 map (ML05 = Mopti, ML0503 = Bankass).
-    OchaPcode,
-    /// ISO 3166-2:ML subdivision codes (ML-9 = Ménaka, ML-10 = Taoudénit).
-    #[graphql(name = "ISO_3166_2")]
-    Iso3166_2,
-    /// This API's own commune codes, `CM-<cercle's 2023 code>-<position in seed 001>` (no source
-    /// gives commune codes); the primary code of communes.
-    MaliAdminCommune,
-}
-
-/// What kind of figure a population is.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "dataset::FigureKind")]
-pub enum FigureKind {
-    /// A national census (RGPH 1998, RGPH 2009).
-    Census,
-    /// A projection for a year without a census.
-    Estimate,
-    /// A figure the source gives for a year without saying how it was obtained (seed 000's 2023
-    /// column, which other sources call the 2022 census).
-    Reported,
-}
-
-/// Whether a unit exists on a date.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnitStatus {
-    /// The unit is in force on the date.
-    InForce,
-    /// The unit was created after the date.
-    NotYetCreated,
-    /// The unit had ceased to exist by the date.
-    Ended,
-}
-
-/// One of a unit's codes, with the system it belongs to.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct UnitCode {
-    /// The code system.
-    pub system: CodeSystem,
-    /// The code, as that system writes it.
-    pub value: String,
-}
-
-/// A published population figure, with its source and the territory it counts.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct PopulationFigure {
-    /// The year the figure is for.
-    pub year: i32,
-    /// The number of inhabitants.
-    pub value: i32,
-    /// Census, estimate or reported figure.
-    pub kind: FigureKind,
-    /// The source document.
-    pub source: &'static str,
-    /// Which territory the figure counts (the unit at the census, or today's unit).
-    pub territory: &'static str,
-}
-
-pub(super) fn to_int(value: u64) -> i32 {
-    i32::try_from(value).unwrap_or(i32::MAX)
-}
-
-/// Declares a unit type: a struct over [`UnitAt`] whose `#[Object]` impl holds the fields every
-/// unit has (those of the `AdminUnit` interface) and the type's own. A declarative macro rather
-/// than `MergedObject`: merged parts cannot refer back to the unit types (as `predecessors` do)
-/// without being registered before their fields are known.
+/// Resolves a unit type's fields: those every unit has (the `AdminUnit` interface's, which the
+/// interface in `types.rs` calls, hence `pub(crate)`) and the type's own. A declarative macro
+/// rather than `MergedObject`: merged parts cannot refer back to the unit types (as
+/// `predecessors` do) without being registered before their fields are known.
 macro_rules! unit_object {
     ($(#[$doc:meta])* $name:ident { $($fields:tt)* }) => {
         $(#[$doc])*
-        pub struct $name(UnitAt);
-
-        impl From<UnitAt> for $name {
-            fn from(at: UnitAt) -> Self {
-                $name(at)
-            }
-        }
-
         #[Object]
         impl $name {
             /// An opaque global ID (Relay) of the unit seen on this object's date (`asOf`):
             /// `node(id:)` fetches exactly this object again. Mopti of 2010 and Mopti of 2024
             /// have different ids; the unit's date-free identity is `code`.
-            async fn id(&self, ctx: &Context<'_>) -> async_graphql::ID {
-                super::node::unit_id(graph(ctx).unit(self.0.id), self.0.as_of)
+            pub(crate) async fn id(&self, ctx: &Context<'_>) -> async_graphql::ID {
+                unit_id(graph(ctx).unit(self.0.id), self.0.as_of)
             }
 
             /// The unit directly above this one on `asOf` (default: this object's date): a
             /// commune's cercle (the region or district where it has none), a cercle's
             /// region, a region's country; null for the country and for a unit not in force
             /// then.
-            async fn parent(
+            pub(crate) async fn parent(
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<Date>,
@@ -188,12 +58,12 @@ macro_rules! unit_object {
     /// The unit's primary code, unique across all levels and stable across maps: the seed's
     /// number for regions ("05"), the 2023 cercle code for cercles ("1903"), our own code for
     /// communes ("CM-0204-07"), "ML" for the country. All codes are in `codes`.
-    async fn code<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
+    pub(crate) async fn code<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
         &graph(ctx).unit(self.0.id).code
     }
 
     /// Every code of the unit, with its system; the primary code first.
-    async fn codes(&self, ctx: &Context<'_>) -> Vec<UnitCode> {
+    pub(crate) async fn codes(&self, ctx: &Context<'_>) -> Vec<UnitCode> {
         graph(ctx)
             .unit(self.0.id)
             .codes
@@ -206,53 +76,53 @@ macro_rules! unit_object {
     }
 
     /// The unit's name (the accented spelling where sources differ).
-    async fn name<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
+    pub(crate) async fn name<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx str {
         &graph(ctx).unit(self.0.id).name
     }
 
     /// Other names and spellings of the unit, from the seeds' variants and other sources.
-    async fn aliases<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx [String] {
+    pub(crate) async fn aliases<'ctx>(&self, ctx: &Context<'ctx>) -> &'ctx [String] {
         &graph(ctx).unit(self.0.id).aliases
     }
 
     /// The unit's level.
-    async fn level(&self, ctx: &Context<'_>) -> Level {
+    pub(crate) async fn level(&self, ctx: &Context<'_>) -> Level {
         graph(ctx).unit(self.0.id).level.into()
     }
 
     /// The date this object answers for: nested fields without their own `asOf` use it.
-    async fn as_of(&self, _ctx: &Context<'_>) -> Date {
+    pub(crate) async fn as_of(&self, _ctx: &Context<'_>) -> Date {
         Date(self.0.as_of)
     }
 
     /// The first day the unit is in force; null if it existed before the data begins
     /// (1996-11-04). Named like every period's `from`.
     #[graphql(name = "from")]
-    async fn validity_from(&self, ctx: &Context<'_>) -> Option<Date> {
+    pub(crate) async fn validity_from(&self, ctx: &Context<'_>) -> Option<Date> {
         graph(ctx).unit(self.0.id).validity.from.map(Date)
     }
 
     /// The first day the unit is no longer in force; null while it is. Named like every
     /// period's `until`.
     #[graphql(name = "until")]
-    async fn validity_until(&self, ctx: &Context<'_>) -> Option<Date> {
+    pub(crate) async fn validity_until(&self, ctx: &Context<'_>) -> Option<Date> {
         graph(ctx).unit(self.0.id).validity.until.map(Date)
     }
 
     /// The first day the unit is in force (the same as `from`).
     #[graphql(deprecation = "Use `from`: periods are `from`/`until` everywhere.")]
-    async fn valid_from(&self, ctx: &Context<'_>) -> Option<Date> {
+    pub(crate) async fn valid_from(&self, ctx: &Context<'_>) -> Option<Date> {
         graph(ctx).unit(self.0.id).validity.from.map(Date)
     }
 
     /// The first day the unit is no longer in force (the same as `until`).
     #[graphql(deprecation = "Use `until`: periods are `from`/`until` everywhere.")]
-    async fn valid_until(&self, ctx: &Context<'_>) -> Option<Date> {
+    pub(crate) async fn valid_until(&self, ctx: &Context<'_>) -> Option<Date> {
         graph(ctx).unit(self.0.id).validity.until.map(Date)
     }
 
     /// Whether the unit is in force on `asOf` (default: this object's date).
-    async fn status(
+    pub(crate) async fn status(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<
@@ -272,7 +142,7 @@ macro_rules! unit_object {
 
     /// The published population of the unit for `year`, or null when no source gives one.
     /// Which territory it counts, and its source, are in `populations`.
-    async fn population(
+    pub(crate) async fn population(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The year of the figure (censuses: 1998, 2009).")] year: i32,
@@ -286,7 +156,7 @@ macro_rules! unit_object {
     }
 
     /// Every published population figure of the unit, by year.
-    async fn populations(&self, ctx: &Context<'_>) -> Vec<PopulationFigure> {
+    pub(crate) async fn populations(&self, ctx: &Context<'_>) -> Vec<PopulationFigure> {
         graph(ctx)
             .unit(self.0.id)
             .figures
@@ -302,36 +172,36 @@ macro_rules! unit_object {
     }
 
     /// How sure the sources are that the unit exists as described on its dates.
-    async fn confidence(&self, ctx: &Context<'_>) -> Confidence {
+    pub(crate) async fn confidence(&self, ctx: &Context<'_>) -> Confidence {
         graph(ctx).unit(self.0.id).confidence.into()
     }
 
     /// The label the seed gives the unit, verbatim (null for units the seeds lack).
-    async fn seed_name<'ctx>(&self, ctx: &Context<'ctx>) -> Option<&'ctx str> {
+    pub(crate) async fn seed_name<'ctx>(&self, ctx: &Context<'ctx>) -> Option<&'ctx str> {
         graph(ctx).unit(self.0.id).seed_name.as_deref()
     }
 
     /// What the sources say that the other fields cannot (doubts, misspellings kept as given).
-    async fn note<'ctx>(&self, ctx: &Context<'ctx>) -> Option<&'ctx str> {
+    pub(crate) async fn note<'ctx>(&self, ctx: &Context<'ctx>) -> Option<&'ctx str> {
         graph(ctx).unit(self.0.id).note.as_deref()
     }
 
     /// Units of the same level that gave this unit territory (Bandiagara region: Mopti), with
     /// the kind, date and confidence of each link.
-    async fn predecessors(&self, ctx: &Context<'_>) -> Vec<LineageLinkView> {
+    pub(crate) async fn predecessors(&self, ctx: &Context<'_>) -> Vec<LineageLinkView> {
         links(graph(ctx), self.0.id, false)
     }
 
     /// Units of the same level that received territory from this unit (Mopti region:
     /// Bandiagara and Douentza). A change of parent is not a lineage link: see `regionHistory`.
-    async fn successors(&self, ctx: &Context<'_>) -> Vec<LineageLinkView> {
+    pub(crate) async fn successors(&self, ctx: &Context<'_>) -> Vec<LineageLinkView> {
         links(graph(ctx), self.0.id, true)
     }
 
     /// Every walk through lineage links from this unit, each hop later (`FORWARD`) or earlier
     /// (`BACKWARD`) than the one before; a unit may appear twice (Tombouctou → Taoudénit in
     /// 2016 → in part back to Tombouctou in 2023).
-    async fn lineage_paths(
+    pub(crate) async fn lineage_paths(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Forward (default) or backward in time.", default)] direction: LineageDirection,
@@ -360,7 +230,7 @@ macro_rules! unit_object {
     /// this unit had on its date, whole or in part: the 2023 region of a 2009 commune, the 2023
     /// cercles that came out of an old cercle, the old cercles that make up a new region.
     /// Found through the communes, and through lineage links for territory no commune carries.
-    async fn projection(
+    pub(crate) async fn projection(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The date to project onto.")] onto: Date,
@@ -383,7 +253,7 @@ macro_rules! unit_object {
     /// its date: how the unit's territory of that date was counted then (a 2023 region's 1998
     /// and 2009 populations). Marked computed, and approximate where placements are uncertain;
     /// null when no commune lies in the unit.
-    async fn computed_population(
+    pub(crate) async fn computed_population(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The census year (1998 or 2009).")] year: i32,
@@ -394,22 +264,22 @@ macro_rules! unit_object {
             /// Peoples whose homeland, on `asOf` (default: this object's date), is the unit,
             /// lies within it, or contains it (the Dogon, around Bandiagara cercle, are in
             /// Bandiagara region today and were in Mopti region in 2010).
-            async fn groups(
+            pub(crate) async fn groups(
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<Date>,
-            ) -> Result<Vec<super::people::Group>> {
+            ) -> Result<Vec<Group>> {
                 let date = resolve_date(as_of, self.0.as_of)?;
                 Ok(graph(ctx)
                     .groups_at(self.0.id, date)
                     .into_iter()
-                    .map(|id| super::people::Group { id, as_of: date })
+                    .map(|id| Group { id, as_of: date })
                     .collect())
             }
 
             /// How many cercles and communes lie inside the unit on `asOf` (default: this
             /// object's date).
-            async fn counts(
+            pub(crate) async fn counts(
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "The date to answer for (default: this object's date).")] as_of: Option<Date>,
@@ -420,7 +290,7 @@ macro_rules! unit_object {
             /// Growth of the population between two years: from published figures (default),
             /// or from the sums of the communes inside the unit on its date (`COMPUTED`, kept
             /// apart). Null when a figure is missing.
-            async fn growth(
+            pub(crate) async fn growth(
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "The first year.", default = 1998)] from_year: i32,
@@ -434,58 +304,58 @@ macro_rules! unit_object {
             /// is COD-AB's; every other unit's is the union of the communes it holds on the
             /// date. Null when none of them has a shape (`shape` says why). Attribute OCHA
             /// and the DNCT wherever it is shown (`shape.attribution`).
-            async fn geometry(
+            pub(crate) async fn geometry(
                 &self,
                 ctx: &Context<'_>,
                 #[graphql(desc = "Simplify (Douglas-Peucker) to this tolerance, in metres (0 to 100000; default: none).")] simplify: Option<f64>,
                 #[graphql(desc = "Decimals of each coordinate, 0 to 6 (default 6, about 0.1 m).")] precision: Option<i32>,
-            ) -> Result<Option<super::geometry::GeoJson>> {
-                let shape = super::geometry::unit_shape(ctx, self.0)?;
-                super::geometry::geometry(&shape, simplify, precision)
+            ) -> Result<Option<GeoJson>> {
+                let shape = geometry::unit_shape(ctx, self.0)?;
+                geometry::geometry(&shape, simplify, precision)
             }
 
             /// What the shape is made of: computed or COD-AB's own, its confidence, the
             /// communes without a shape, the gaps it cannot show, computed and published area.
-            async fn shape(&self, ctx: &Context<'_>) -> Result<super::geometry::ShapeView> {
-                Ok(super::geometry::ShapeView {
+            pub(crate) async fn shape(&self, ctx: &Context<'_>) -> Result<ShapeView> {
+                Ok(ShapeView {
                     at: self.0,
-                    shape: super::geometry::unit_shape(ctx, self.0)?,
+                    shape: geometry::unit_shape(ctx, self.0)?,
                 })
             }
 
             /// The centroid of the shape (null without a shape).
-            async fn centroid(&self, ctx: &Context<'_>) -> Result<Option<super::geometry::Location>> {
-                Ok(super::geometry::unit_shape(ctx, self.0)?.centroid.map(Into::into))
+            pub(crate) async fn centroid(&self, ctx: &Context<'_>) -> Result<Option<Location>> {
+                Ok(geometry::unit_shape(ctx, self.0)?.centroid.map(Into::into))
             }
 
             /// The bounding box of the shape (null without a shape).
-            async fn bbox(&self, ctx: &Context<'_>) -> Result<Option<super::geometry::BoundingBox>> {
-                Ok(super::geometry::bbox(&*super::geometry::unit_shape(ctx, self.0)?))
+            pub(crate) async fn bbox(&self, ctx: &Context<'_>) -> Result<Option<BoundingBox>> {
+                Ok(geometry::bbox(&*geometry::unit_shape(ctx, self.0)?))
             }
 
             /// The area of the shape on the unit's date, km² (geodesic, WGS 84); null without a
             /// shape. The published area, and the difference, are in `shape`.
-            async fn computed_area(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
-                Ok(super::geometry::unit_shape(ctx, self.0)?
+            pub(crate) async fn computed_area(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+                Ok(geometry::unit_shape(ctx, self.0)?
                     .area_km2
-                    .map(super::geometry::round_km2))
+                    .map(geometry::round_km2))
             }
 
             /// The unit's seat: the populated place named like it among its communes' places
             /// (of the highest kind), else the seat of its level in COD-AB's list (2015).
-            async fn seat(&self, ctx: &Context<'_>) -> Option<super::geometry::PlaceView> {
-                super::geometry::seat(graph(ctx), self.0)
+            pub(crate) async fn seat(&self, ctx: &Context<'_>) -> Option<PlaceView> {
+                geometry::seat(graph(ctx), self.0)
             }
 
             /// The populated places COD-AB's list (2015) puts in the unit's communes on its
             /// date: seats first, then by name.
-            async fn places(
+            pub(crate) async fn places(
                 &self,
                 ctx: &Context<'_>,
-                #[graphql(desc = "Only places of these kinds (default: all).")] kind: Option<Vec<super::geometry::PlaceKind>>,
+                #[graphql(desc = "Only places of these kinds (default: all).")] kind: Option<Vec<PlaceKind>>,
                 #[graphql(desc = "How many at most (1 to 1000).", default = 100)] first: i32,
-            ) -> Result<Vec<super::geometry::PlaceView>> {
-                super::geometry::places_of_unit(graph(ctx), self.0, kind, first)
+            ) -> Result<Vec<PlaceView>> {
+                geometry::places_of_unit(graph(ctx), self.0, kind, first)
             }
 
             $($fields)*
@@ -529,19 +399,6 @@ async fn contained<T: From<UnitAt>>(
         .collect())
 }
 
-/// How many units lie inside a unit on a date.
-#[derive(SimpleObject, Debug, Clone, Copy)]
-pub struct UnitCounts {
-    /// Cercles.
-    pub cercles: i32,
-    /// Communes (those of its cercles and those lying in it directly).
-    pub communes: i32,
-    /// Urban communes.
-    pub urban_communes: i32,
-    /// Rural communes.
-    pub rural_communes: i32,
-}
-
 impl UnitCounts {
     async fn load(ctx: &Context<'_>, at: UnitAt, as_of: Option<Date>) -> Result<UnitCounts> {
         let (cercles, _) = contained_ids(ctx, at, dataset::Level::Cercle, as_of).await?;
@@ -559,39 +416,6 @@ impl UnitCounts {
             rural_communes: int(communes.len() - urban),
         })
     }
-}
-
-/// Which figures a growth rate is computed from.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FigureBasis {
-    /// The unit's published figures.
-    #[default]
-    Published,
-    /// Sums of the communes inside the unit on its date (see `computedPopulation`).
-    Computed,
-}
-
-/// Population growth between two years.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct Growth {
-    /// The first year.
-    pub from_year: i32,
-    /// The second year.
-    pub to_year: i32,
-    /// Published figures or computed sums.
-    pub basis: FigureBasis,
-    /// The population of the first year.
-    pub from_value: i32,
-    /// The population of the second year.
-    pub to_value: i32,
-    /// `toValue - fromValue`.
-    pub change: i32,
-    /// The change in per cent of `fromValue`.
-    pub percent: f64,
-    /// The compound annual growth rate, in per cent.
-    pub annual_rate_percent: f64,
-    /// A computed sum involved is approximate.
-    pub approximate: bool,
 }
 
 impl Growth {
@@ -680,21 +504,21 @@ unit_object! {
 /// Mali, the root of the tree.
     Country {
     /// Mali's religions with their shares (seed 002).
-    async fn religions(&self, ctx: &Context<'_>) -> Vec<super::people::Religion> {
-        super::people::Religion::all(graph(ctx))
+    async fn religions(&self, ctx: &Context<'_>) -> Vec<Religion> {
+        Religion::all(graph(ctx))
     }
 
     /// Mali's languages (seed 002).
-    async fn languages(&self, ctx: &Context<'_>) -> Vec<super::people::Language> {
-        super::people::Language::all(graph(ctx))
+    async fn languages(&self, ctx: &Context<'_>) -> Vec<Language> {
+        Language::all(graph(ctx))
     }
 
     /// Every people of seed 002 with its shares, whether or not the seed names a place for it.
-    async fn peoples(&self, ctx: &Context<'_>) -> Vec<super::people::Group> {
+    async fn peoples(&self, ctx: &Context<'_>) -> Vec<Group> {
         graph(ctx)
             .groups()
             .into_iter()
-            .map(|id| super::people::Group { id, as_of: self.0.as_of })
+            .map(|id| Group { id, as_of: self.0.as_of })
             .collect()
     }
 
@@ -751,8 +575,8 @@ unit_object! {
 
     /// The number of communes a source states for the region on map C, beside the number placed
     /// here (Koulikoro: 61 stated by maliweb.net); null where no source states one.
-    async fn stated_communes(&self, ctx: &Context<'_>) -> Option<super::placement::StatedCommunes> {
-        super::placement::StatedCommunes::new(graph(ctx), self.0)
+    async fn stated_communes(&self, ctx: &Context<'_>) -> Option<StatedCommunes> {
+        StatedCommunes::new(graph(ctx), self.0)
     }
 
     /// All communes of the region on `asOf` (default: this object's date), by name: those of its
@@ -823,8 +647,8 @@ unit_object! {
 
     /// The number of communes a source states for the cercle on map C, beside the number placed
     /// here (Koutiala: 12 stated); null where no source states one.
-    async fn stated_communes(&self, ctx: &Context<'_>) -> Option<super::placement::StatedCommunes> {
-        super::placement::StatedCommunes::new(graph(ctx), self.0)
+    async fn stated_communes(&self, ctx: &Context<'_>) -> Option<StatedCommunes> {
+        StatedCommunes::new(graph(ctx), self.0)
     }
 
     /// The communes of the cercle on `asOf` (default: this object's date), by name.
@@ -853,8 +677,8 @@ unit_object! {
 
     /// Bamako's quartiers in this commune (COD-AB's fourth level, 71 in the district's six
     /// communes, from IOM with the government); empty for every other commune.
-    async fn quartiers(&self, ctx: &Context<'_>) -> Result<Vec<super::geometry::QuartierView>> {
-        super::geometry::quartiers_of(graph(ctx), self.0)
+    async fn quartiers(&self, ctx: &Context<'_>) -> Result<Vec<QuartierView>> {
+        geometry::quartiers_of(graph(ctx), self.0)
     }
 
     /// The cercle the commune lies in on `asOf` (default: this object's date); null for
@@ -874,8 +698,8 @@ unit_object! {
     /// The cercles the commune lay in, period by period, each with its basis and confidence
     /// (Bancoumana: Kati from seed 001, then Siby from 2023-03-13 as French Wikipedia's Cercle
     /// de Siby lists it). A null `cercle` is a period in a region with the cercle unknown.
-    async fn cercle_history(&self, ctx: &Context<'_>) -> Vec<super::placement::CerclePeriod> {
-        super::placement::cercle_history(graph(ctx), self.0.id)
+    async fn cercle_history(&self, ctx: &Context<'_>) -> Vec<CerclePeriod> {
+        cercle_history(graph(ctx), self.0.id)
     }
 
     /// The regions the commune lay in, period by period (Ouélessébougou: Koulikoro, then
@@ -895,302 +719,4 @@ unit_object! {
         or_null(ctx, containing(ctx, self.0, dataset::Level::Region, as_of).await)
     }
     }
-}
-
-/// Any administrative unit: the country, a region or district, a cercle or a commune.
-// Clippy takes the interface's repeated `field(ty = ...)` entries for duplicated attributes.
-#[allow(clippy::duplicated_attributes)]
-#[derive(Interface)]
-#[graphql(
-    name = "AdminUnit",
-    field(
-        name = "id",
-        ty = "async_graphql::ID",
-        desc = "An opaque global ID of the unit seen on this object's date: `node(id:)` fetches this object again."
-    ),
-    field(
-        name = "parent",
-        ty = "Option<AdminUnit>",
-        desc = "The unit directly above this one on `asOf` (default: this object's date).",
-        arg(
-            name = "as_of",
-            ty = "Option<Date>",
-            desc = "The date to answer for (default: this object's date)."
-        )
-    ),
-    field(
-        name = "code",
-        ty = "&'ctx str",
-        desc = "The unit's primary code, unique across levels."
-    ),
-    field(
-        name = "codes",
-        ty = "Vec<UnitCode>",
-        desc = "Every code of the unit, with its system."
-    ),
-    field(name = "name", ty = "&'ctx str", desc = "The unit's name."),
-    field(
-        name = "aliases",
-        ty = "&'ctx [String]",
-        desc = "Other names and spellings."
-    ),
-    field(name = "level", ty = "Level", desc = "The unit's level."),
-    field(
-        name = "as_of",
-        ty = "Date",
-        desc = "The date this object answers for."
-    ),
-    field(
-        name = "from",
-        method = "validity_from",
-        ty = "Option<Date>",
-        desc = "The first day in force; null if before 1996-11-04."
-    ),
-    field(
-        name = "until",
-        method = "validity_until",
-        ty = "Option<Date>",
-        desc = "The first day no longer in force; null while in force."
-    ),
-    field(
-        name = "valid_from",
-        ty = "Option<Date>",
-        desc = "The first day in force (the same as `from`).",
-        deprecation = "Use `from`: periods are `from`/`until` everywhere."
-    ),
-    field(
-        name = "valid_until",
-        ty = "Option<Date>",
-        desc = "The first day no longer in force (the same as `until`).",
-        deprecation = "Use `until`: periods are `from`/`until` everywhere."
-    ),
-    field(
-        name = "status",
-        ty = "Result<UnitStatus>",
-        desc = "Whether the unit is in force on `asOf` (default: this object's date).",
-        arg(
-            name = "as_of",
-            ty = "Option<Date>",
-            desc = "The date to answer for (default: this object's date)."
-        )
-    ),
-    field(
-        name = "population",
-        ty = "Option<i32>",
-        desc = "The published population for `year`, or null.",
-        arg(
-            name = "year",
-            ty = "i32",
-            desc = "The year of the figure (censuses: 1998, 2009)."
-        )
-    ),
-    field(
-        name = "populations",
-        ty = "Vec<PopulationFigure>",
-        desc = "Every published population figure."
-    ),
-    field(
-        name = "confidence",
-        ty = "Confidence",
-        desc = "How sure the sources are of the unit."
-    ),
-    field(
-        name = "seed_name",
-        ty = "Option<&'ctx str>",
-        desc = "The seed's label, verbatim."
-    ),
-    field(
-        name = "note",
-        ty = "Option<&'ctx str>",
-        desc = "What the sources say that the other fields cannot."
-    ),
-    field(
-        name = "predecessors",
-        ty = "Vec<LineageLinkView>",
-        desc = "Units of the same level that gave this unit territory."
-    ),
-    field(
-        name = "successors",
-        ty = "Vec<LineageLinkView>",
-        desc = "Units of the same level that received territory from this unit."
-    ),
-    field(
-        name = "lineage_paths",
-        ty = "Vec<LineagePath>",
-        desc = "Every walk through lineage links from this unit, each hop later (or earlier) than the one before.",
-        arg(
-            name = "direction",
-            ty = "LineageDirection",
-            desc = "Forward (default) or backward in time.",
-            default
-        )
-    ),
-    field(
-        name = "projection",
-        ty = "Result<Vec<ProjectionView>>",
-        desc = "The units of `level` in force on `onto` that hold this unit's territory of its date.",
-        arg(name = "onto", ty = "Date", desc = "The date to project onto."),
-        arg(
-            name = "level",
-            ty = "Option<Level>",
-            desc = "The level of the units to return (default: this unit's)."
-        )
-    ),
-    field(
-        name = "computed_population",
-        ty = "Option<ComputedPopulation>",
-        desc = "The population for a census `year` summed over the communes inside the unit on its date.",
-        arg(name = "year", ty = "i32", desc = "The census year (1998 or 2009).")
-    ),
-    field(
-        name = "groups",
-        ty = "Result<Vec<super::people::Group>>",
-        desc = "Peoples whose homeland, on `asOf`, is the unit, lies within it, or contains it.",
-        arg(
-            name = "as_of",
-            ty = "Option<Date>",
-            desc = "The date to answer for (default: this object's date)."
-        )
-    ),
-    field(
-        name = "counts",
-        ty = "Result<UnitCounts>",
-        desc = "How many cercles and communes lie inside the unit on `asOf`.",
-        arg(
-            name = "as_of",
-            ty = "Option<Date>",
-            desc = "The date to answer for (default: this object's date)."
-        )
-    ),
-    field(
-        name = "growth",
-        ty = "Option<Growth>",
-        desc = "Growth of the population between two years; null when a figure is missing.",
-        arg(
-            name = "from_year",
-            ty = "i32",
-            desc = "The first year.",
-            default = 1998
-        ),
-        arg(
-            name = "to_year",
-            ty = "i32",
-            desc = "The second year.",
-            default = 2009
-        ),
-        arg(
-            name = "basis",
-            ty = "FigureBasis",
-            desc = "Published figures (default) or computed sums.",
-            default
-        )
-    ),
-    field(
-        name = "geometry",
-        ty = "Result<Option<super::geometry::GeoJson>>",
-        desc = "The unit's shape on its date, as GeoJSON.",
-        arg(
-            name = "simplify",
-            ty = "Option<f64>",
-            desc = "Simplify to this tolerance, in metres."
-        ),
-        arg(
-            name = "precision",
-            ty = "Option<i32>",
-            desc = "Decimals of each coordinate, 0 to 6."
-        )
-    ),
-    field(
-        name = "shape",
-        ty = "Result<super::geometry::ShapeView>",
-        desc = "What the shape is made of, and how far to trust it."
-    ),
-    field(
-        name = "centroid",
-        ty = "Result<Option<super::geometry::Location>>",
-        desc = "The centroid of the shape."
-    ),
-    field(
-        name = "bbox",
-        ty = "Result<Option<super::geometry::BoundingBox>>",
-        desc = "The bounding box of the shape."
-    ),
-    field(
-        name = "computed_area",
-        ty = "Result<Option<f64>>",
-        desc = "The area of the shape, km² (geodesic)."
-    ),
-    field(
-        name = "seat",
-        ty = "Option<super::geometry::PlaceView>",
-        desc = "The unit's seat, a populated place."
-    ),
-    field(
-        name = "places",
-        ty = "Result<Vec<super::geometry::PlaceView>>",
-        desc = "The populated places in the unit's communes on its date.",
-        arg(
-            name = "kind",
-            ty = "Option<Vec<super::geometry::PlaceKind>>",
-            desc = "Only places of these kinds (default: all)."
-        ),
-        arg(
-            name = "first",
-            ty = "i32",
-            desc = "How many at most (1 to 1000).",
-            default = 100
-        )
-    )
-)]
-pub enum AdminUnit {
-    Country(Country),
-    Region(Region),
-    Cercle(Cercle),
-    Commune(Commune),
-}
-
-/// An object with a global ID (Relay).
-#[derive(Interface)]
-#[graphql(field(
-    name = "id",
-    ty = "async_graphql::ID",
-    desc = "An opaque global ID: pass it to `node(id:)` to fetch the object again."
-))]
-pub enum Node {
-    Country(Country),
-    Region(Region),
-    Cercle(Cercle),
-    Commune(Commune),
-    Group(super::people::Group),
-    Language(super::people::Language),
-    Religion(super::people::Religion),
-}
-
-impl Node {
-    /// The object of the unit's own type.
-    pub fn new(graph: &AdminGraph, at: UnitAt) -> Node {
-        match graph.unit(at.id).level {
-            dataset::Level::Country => Node::Country(at.into()),
-            dataset::Level::Region => Node::Region(at.into()),
-            dataset::Level::Cercle => Node::Cercle(at.into()),
-            dataset::Level::Commune => Node::Commune(at.into()),
-        }
-    }
-}
-
-impl AdminUnit {
-    /// The object of the unit's own type.
-    pub fn new(graph: &AdminGraph, at: UnitAt) -> AdminUnit {
-        match graph.unit(at.id).level {
-            dataset::Level::Country => AdminUnit::Country(at.into()),
-            dataset::Level::Region => AdminUnit::Region(at.into()),
-            dataset::Level::Cercle => AdminUnit::Cercle(at.into()),
-            dataset::Level::Commune => AdminUnit::Commune(at.into()),
-        }
-    }
-}
-
-/// The first date the data covers, as the schema reports it.
-pub fn data_start() -> Date {
-    Date(DATA_START)
 }

@@ -14,10 +14,9 @@ use async_graphql::{Name, Positioned, ScalarType, Value as ConstValue, Variables
 use async_graphql_value::Value;
 use chrono::NaiveDate;
 
-use super::super::date::Date;
-use super::super::query::lookup;
 use crate::dataset::{DATA_START, Level};
 use crate::model::{AdminGraph, UnitId};
+use crate::schema::{Date, lookup};
 
 /// How deep selections may nest in a plan; the limits refuse deeper documents first.
 const MAX_DEPTH: usize = 64;

@@ -41,7 +41,7 @@ pub struct BatchCounter {
 }
 
 impl BatchCounter {
-    pub(super) fn record(&self, keys: usize) {
+    pub(crate) fn record(&self, keys: usize) {
         self.batches.fetch_add(1, Ordering::Relaxed);
         self.keys.fetch_add(keys as u64, Ordering::Relaxed);
     }

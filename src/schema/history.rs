@@ -1,46 +1,18 @@
 //! History in the schema: lineage links and walks, region history, projection onto another
 //! date, populations summed onto another map, and the reorganisations themselves.
 
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Object};
 use chrono::NaiveDate;
 
+use super::context::graph;
 use super::date::Date;
-use super::units::{AdminUnit, Cercle, Confidence, Region, UnitAt, graph};
+use super::types::{
+    AdminUnit, Cercle, Commune, ComputedPopulation, LineageLinkView, LineagePath, ProjectionView,
+    Region, UnitAt,
+};
+use super::values::{Confidence, LinkKind};
 use crate::dataset::{self, Level, LineageKind};
 use crate::model::{AdminGraph, LineageLink, UnitId};
-
-/// How two units of the same level are linked, seen from the unit the link is listed on.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkKind {
-    /// This unit was created from (part of) the other's territory.
-    CreatedFrom,
-    /// This unit received part of the other's territory.
-    ReceivedPartFrom,
-    /// (Part of) this unit's territory became the new other unit.
-    SplitInto,
-    /// Part of this unit's territory went to the existing other unit.
-    PartTransferredTo,
-}
-
-/// Which way to walk lineage links in time.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LineageDirection {
-    /// Towards the units that received territory, later and later.
-    #[default]
-    Forward,
-    /// Towards the units that gave territory, earlier and earlier.
-    Backward,
-}
-
-/// A history link to another unit of the same level that gave or received territory.
-pub struct LineageLinkView {
-    other: UnitId,
-    kind: LinkKind,
-    date: NaiveDate,
-    partial: bool,
-    confidence: dataset::Confidence,
-    basis: String,
-}
 
 impl LineageLinkView {
     /// The link as seen from its `from` end (`outgoing`) or its `to` end.
@@ -138,12 +110,6 @@ pub fn links(graph: &AdminGraph, id: UnitId, outgoing: bool) -> Vec<LineageLinkV
         .collect()
 }
 
-/// A walk through lineage links, each hop later (or earlier) than the one before.
-pub struct LineagePath {
-    pub start: UnitAt,
-    pub hops: Vec<LineageLinkView>,
-}
-
 #[Object]
 impl LineagePath {
     /// The links followed, in order.
@@ -160,32 +126,6 @@ impl LineagePath {
             .map(|at| AdminUnit::new(graph, at))
             .collect()
     }
-}
-
-/// A period during which a cercle or commune lay in one region.
-#[derive(SimpleObject)]
-pub struct RegionPeriod {
-    /// The region (or district), seen at the start of the period.
-    pub region: Region,
-    /// The first day; null if the period began before the data (1996-11-04).
-    pub from: Option<Date>,
-    /// The first day after the period; null if it lasts.
-    pub until: Option<Date>,
-    /// How sure the sources are of the placement (the weakest on the way up: a commune's own
-    /// or its cercle's).
-    pub confidence: Confidence,
-    /// What that placement rests on (the commune's own, where both are as sure).
-    pub basis: super::placement::PlacementBasis,
-    /// Where that placement comes from.
-    pub source: String,
-    /// What else the sources say of that placement (a source that disagrees).
-    pub note: Option<String>,
-}
-
-/// A unit of another date that holds (part of) a unit's territory.
-pub struct ProjectionView {
-    pub at: UnitAt,
-    pub projection: crate::model::Projection,
 }
 
 #[Object(name = "Projection")]
@@ -231,29 +171,6 @@ impl ProjectionView {
     async fn confidence(&self) -> Confidence {
         self.projection.confidence.into()
     }
-}
-
-/// A population computed by summing the communes inside a unit on a date: not a published
-/// figure.
-#[derive(SimpleObject)]
-pub struct ComputedPopulation {
-    /// The census year summed.
-    pub year: i32,
-    /// The sum of the communes' figures for the year.
-    pub value: i32,
-    /// Always true: this figure is computed, not published.
-    pub computed: bool,
-    /// A medium- or low-confidence placement, a commune without a figure, or a transfer of
-    /// territory that no commune carries makes the sum approximate.
-    pub approximate: bool,
-    /// Communes summed.
-    pub communes_counted: i32,
-    /// Communes inside the unit without a figure for the year (created later).
-    pub communes_without_figure: i32,
-    /// The unit's published figure for the year, if any, for comparison.
-    pub published: Option<i32>,
-    /// `value - published`, when both exist: where the sources do not add up.
-    pub difference: Option<i32>,
 }
 
 impl ComputedPopulation {
@@ -325,7 +242,7 @@ impl UnitMove {
 
     /// What the new placement rests on (a source, the seat of a new cercle, a complete list
     /// that leaves the commune out, ...).
-    async fn basis(&self) -> super::placement::PlacementBasis {
+    async fn basis(&self) -> super::values::PlacementBasis {
         self.moved.basis.into()
     }
 }
@@ -416,7 +333,7 @@ impl Reorganisation {
     }
 
     /// The communes that came into force on the date.
-    async fn communes_created(&self, ctx: &Context<'_>) -> Vec<super::units::Commune> {
+    async fn communes_created(&self, ctx: &Context<'_>) -> Vec<Commune> {
         self.created(ctx, Level::Commune)
             .into_iter()
             .map(Into::into)

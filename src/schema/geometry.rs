@@ -7,75 +7,20 @@
 //! that a typed form would need (`[[[Float!]!]!]!` for a multipolygon, one type per depth),
 //! and a typed form would spend one JSON object per vertex.
 
-use async_graphql::{Context, Enum, ErrorExtensions, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ErrorExtensions, InputObject, Object, Result};
 use chrono::NaiveDate;
 use geo::{MultiPolygon, Point, Simplify};
 use serde_json::{Value, json};
 
+use super::context::graph;
 use super::date::Date;
 use super::error::ApiError;
-use super::units::{AdminUnit, Cercle, Commune, Region, UnitAt, graph};
+use super::types::{
+    AdminUnit, Cercle, Commune, PlaceView, QuartierView, Region, ShapeView, UnitAt,
+};
+use super::values::{BoundingBox, GeoJson, Location, MAX_PRECISION, PlaceKind};
 use crate::dataset::{ATTRIBUTION, Level, PlaceKind as ModelPlaceKind};
 use crate::model::{AdminGraph, UnitId, UnitShape};
-
-/// A GeoJSON geometry object (RFC 7946, WGS 84 longitude/latitude): a `Polygon` or a
-/// `MultiPolygon`.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct GeoJson(pub Value);
-
-async_graphql::scalar!(
-    GeoJson,
-    "GeoJSON",
-    "A GeoJSON geometry object (RFC 7946; WGS 84 longitude, latitude), as a map library takes it."
-);
-
-/// The most decimals a coordinate is written with (6: about 0.1 m, past the source's
-/// precision).
-pub const MAX_PRECISION: i32 = 6;
-
-/// A point on the WGS 84 ellipsoid.
-#[derive(SimpleObject, Debug, Clone, Copy)]
-pub struct Location {
-    /// Degrees north.
-    pub latitude: f64,
-    /// Degrees east.
-    pub longitude: f64,
-}
-
-impl From<Point<f64>> for Location {
-    fn from(point: Point<f64>) -> Self {
-        Location {
-            latitude: point.y(),
-            longitude: point.x(),
-        }
-    }
-}
-
-/// A bounding box, in degrees.
-#[derive(SimpleObject, Debug, Clone, Copy)]
-pub struct BoundingBox {
-    pub west: f64,
-    pub south: f64,
-    pub east: f64,
-    pub north: f64,
-}
-
-/// What a populated place is (COD-AB's `popPlaceCl`, 2015). The seats of the units created
-/// in 2016 and 2023 are not flagged: they are among the villages and commune seats.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::dataset::PlaceKind")]
-pub enum PlaceKind {
-    /// Bamako, the national capital.
-    Capital,
-    /// The seat of a region of the pre-2016 map.
-    RegionSeat,
-    /// The seat of a cercle of the pre-2016 map.
-    CercleSeat,
-    /// The seat of a commune.
-    CommuneSeat,
-    /// Any other village or town.
-    Village,
-}
 
 fn unavailable(error: &crate::dataset::DatasetError) -> async_graphql::Error {
     // The embedded geometry is checked by the tests and by `mali-admin check`; only a bad
@@ -85,12 +30,12 @@ fn unavailable(error: &crate::dataset::DatasetError) -> async_graphql::Error {
 }
 
 /// The unit's shape on the object's date.
-pub(super) fn unit_shape(ctx: &Context<'_>, at: UnitAt) -> Result<std::sync::Arc<UnitShape>> {
+pub(crate) fn unit_shape(ctx: &Context<'_>, at: UnitAt) -> Result<std::sync::Arc<UnitShape>> {
     graph(ctx).shape(at.id, at.as_of).map_err(unavailable)
 }
 
 /// Checks `simplify` (metres) and `precision` (decimals) and makes the GeoJSON object.
-pub(super) fn geometry(
+pub(crate) fn geometry(
     shape: &UnitShape,
     simplify: Option<f64>,
     precision: Option<i32>,
@@ -166,19 +111,13 @@ pub fn to_geojson(shape: &MultiPolygon<f64>, precision: i32) -> Value {
     }
 }
 
-pub(super) fn bbox(shape: &UnitShape) -> Option<BoundingBox> {
+pub(crate) fn bbox(shape: &UnitShape) -> Option<BoundingBox> {
     shape.bbox.map(|r| BoundingBox {
         west: r.min().x,
         south: r.min().y,
         east: r.max().x,
         north: r.max().y,
     })
-}
-
-/// What a unit's shape on a date is made of, and how far to trust it.
-pub struct ShapeView {
-    pub(super) at: UnitAt,
-    pub(super) shape: std::sync::Arc<UnitShape>,
 }
 
 /// Territory that passed between two units on a date without any of our communes moving with
@@ -223,7 +162,7 @@ impl ShapeView {
 
     /// The lowest confidence of the placements the shape is made of: a 2023 cercle made of
     /// medium-confidence placements has a medium-confidence shape.
-    async fn confidence(&self) -> super::units::Confidence {
+    async fn confidence(&self) -> super::values::Confidence {
         self.shape.confidence.into()
     }
 
@@ -291,14 +230,8 @@ impl ShapeView {
     }
 }
 
-pub(super) fn round_km2(area: f64) -> f64 {
+pub(crate) fn round_km2(area: f64) -> f64 {
     (area * 10.0).round() / 10.0
-}
-
-/// A populated place of OCHA's list (COD-AB, 2015), seen on a date.
-pub struct PlaceView {
-    pub(super) index: usize,
-    pub(super) as_of: NaiveDate,
 }
 
 impl PlaceView {
@@ -400,7 +333,7 @@ impl PlaceView {
 /// The seat of a unit: among the places of the communes it holds on the date, the one named
 /// like the unit, of the highest kind (Bandiagara town for Bandiagara region); else the one of
 /// the highest kind for the unit's level (a cercle's seat of 2015).
-pub(super) fn seat(graph: &AdminGraph, at: UnitAt) -> Option<PlaceView> {
+pub(crate) fn seat(graph: &AdminGraph, at: UnitAt) -> Option<PlaceView> {
     let atlas = graph.atlas().ok()?;
     let unit = graph.unit(at.id);
     let date = graph.last_day_in_force(at.id, at.as_of);
@@ -448,7 +381,7 @@ pub(super) fn seat(graph: &AdminGraph, at: UnitAt) -> Option<PlaceView> {
 }
 
 /// The places COD-AB's list puts in the communes of a unit on a date.
-pub(super) fn places_of_unit(
+pub(crate) fn places_of_unit(
     graph: &AdminGraph,
     at: UnitAt,
     kind: Option<Vec<PlaceKind>>,
@@ -510,7 +443,7 @@ pub struct NearInput {
 }
 
 /// Checks a latitude/longitude pair from a client.
-pub(super) fn point(latitude: f64, longitude: f64) -> Result<Point<f64>> {
+pub(crate) fn point(latitude: f64, longitude: f64) -> Result<Point<f64>> {
     if !(latitude.is_finite() && (-90.0..=90.0).contains(&latitude)) {
         return Err(ApiError::BadInput(format!(
             "`latitude` must be between -90 and 90 (got {latitude})"
@@ -527,7 +460,7 @@ pub(super) fn point(latitude: f64, longitude: f64) -> Result<Point<f64>> {
 }
 
 /// The root `places` field: places by name, near a point, within a unit, of some kinds.
-pub(super) fn find_places(
+pub(crate) fn find_places(
     graph: &AdminGraph,
     date: NaiveDate,
     name: Option<String>,
@@ -672,7 +605,7 @@ impl LocationView {
 }
 
 /// The root `locate` field.
-pub(super) fn locate(
+pub(crate) fn locate(
     graph: &AdminGraph,
     latitude: f64,
     longitude: f64,
@@ -688,13 +621,6 @@ pub(super) fn locate(
         others: rest.to_vec(),
         point,
     }))
-}
-
-/// A quartier of Bamako (COD-AB's fourth level), inside one of the district's communes. Not an
-/// `AdminUnit`: no source gives quartiers codes, figures or history of our kind.
-pub struct QuartierView {
-    index: usize,
-    as_of: NaiveDate,
 }
 
 impl QuartierView {
@@ -766,7 +692,7 @@ impl QuartierView {
 }
 
 /// The quartiers of a commune (Bamako's six have them; no other does).
-pub(super) fn quartiers_of(graph: &AdminGraph, at: UnitAt) -> Result<Vec<QuartierView>> {
+pub(crate) fn quartiers_of(graph: &AdminGraph, at: UnitAt) -> Result<Vec<QuartierView>> {
     let atlas = graph.atlas().map_err(unavailable)?;
     let mut found: Vec<usize> = (0..atlas.quartiers().len())
         .filter(|i| atlas.quartiers()[*i].commune == at.id)

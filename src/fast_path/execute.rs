@@ -9,11 +9,12 @@ use async_graphql::{InputType, ScalarType};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::super::date::Date;
-use super::super::loaders::{LevelKey, LoaderStats};
-use super::super::units::{Confidence, Level as LevelEnum, RegionKind, UnitAt, to_int};
 use super::plan::{FieldKind, ObjectPlan, Plan, RootKind};
 use crate::model::{AdminGraph, UnitId};
+use crate::schema::{
+    Confidence, Date, Level as LevelEnum, LevelKey, LoaderStats, RegionKind, UnitAt, to_int,
+    unit_id,
+};
 
 /// What the loaders gave, by key, over all levels.
 #[derive(Default)]
@@ -274,7 +275,7 @@ impl Writer<'_> {
             match &field.kind {
                 FieldKind::Typename => self.value(&object.ty.name())?,
                 FieldKind::Id => {
-                    self.value(&super::super::node::unit_id(unit, at.as_of).as_str())?;
+                    self.value(&unit_id(unit, at.as_of).as_str())?;
                 }
                 FieldKind::Code | FieldKind::Number => self.value(&unit.code)?,
                 FieldKind::Name => self.value(&unit.name)?,

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
-use super::query::lookup;
-use super::units::Level;
+use super::lookup::lookup;
+use super::values::Level;
 use crate::dataset;
 use crate::model::{AdminGraph, UnitId};
 
