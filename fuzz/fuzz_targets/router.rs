@@ -1,5 +1,8 @@
 //! The whole router (every route, every layer) over arbitrary methods, paths, headers and
 //! bodies: never a panic, never a 5xx other than the execution `TIMEOUT` (503), never a hang.
+//! The execution limit is set to 1 s here (10 s by default): a request must end within it, so
+//! libFuzzer's timeout (`.ci/fuzz.sh`: 10 s) catches work the limit cannot stop, not a slow
+//! machine.
 //!
 //! The input is read as: one byte for the method, one for the path, then header lines
 //! (`name: value`) up to an empty line, then the body. Paths come from the routes, with the
@@ -7,6 +10,7 @@
 #![no_main]
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -39,6 +43,7 @@ fn router() -> &'static (Router, tokio::runtime::Runtime) {
         let api = build_api_with(graph, &ApiSettings::default(), &Policy::default());
         let settings = HttpSettings {
             batching: true,
+            timeout: Some(Duration::from_secs(1)),
             ..HttpSettings::default()
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
