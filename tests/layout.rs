@@ -251,7 +251,7 @@ fn the_walk_finds_a_circle_when_there_is_one() {
     let b: Module = vec!["b".into()];
     let mut edges = BTreeMap::new();
     edges.insert(a.clone(), BTreeSet::from([b.clone()]));
-    edges.insert(b.clone(), BTreeSet::from([a.clone()]));
+    edges.insert(b.clone(), BTreeSet::from([a]));
     assert!(find_circle(&edges).is_some());
     edges.insert(b, BTreeSet::new());
     assert_eq!(find_circle(&edges), None);
