@@ -7,12 +7,13 @@
 //!   bits (`GRAPHQL_VALIDATION_FAILED`): async-graphql's validation takes any 64-bit integer,
 //!   so a literal out of range in a field that never ran went unseen.
 //!
-//! Both walks visit each node of the document once (a fragment is checked once, against its
-//! own type condition), so their work is linear in the document's size.
+//! The literals are checked field by field in the limits' one walk of the document
+//! (`limits.rs`: each selection once, a fragment once, against its own type condition), so the
+//! work stays linear in the document's size.
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::registry::{MetaType, MetaTypeName, Registry};
-use async_graphql::{Positioned, ServerError, Variables};
+use async_graphql::parser::types::{ExecutableDocument, Field};
+use async_graphql::registry::{MetaField, MetaType, MetaTypeName, Registry};
+use async_graphql::{ServerError, Variables};
 use async_graphql_value::Value;
 
 use super::operation::selected_operation;
@@ -57,82 +58,28 @@ pub(crate) fn check_variables(
     Ok(())
 }
 
-/// Checks every argument literal of the document against its argument's type.
-pub(crate) fn check_literals(
+/// Checks the argument literals of one field against their types. The limits' walk calls it on
+/// each field it visits, so the literals are checked in the one walk of the document.
+pub(crate) fn check_arguments(
     registry: &Registry,
-    doc: &ExecutableDocument,
+    meta: &MetaField,
+    field: &Field,
 ) -> Result<(), ServerError> {
-    for (_, operation) in doc.operations.iter() {
-        let root = match operation.node.ty {
-            async_graphql::parser::types::OperationType::Query => Some(&registry.query_type),
-            async_graphql::parser::types::OperationType::Mutation => {
-                registry.mutation_type.as_ref()
-            }
-            async_graphql::parser::types::OperationType::Subscription => {
-                registry.subscription_type.as_ref()
-            }
+    for (name, value) in &field.arguments {
+        let Some(argument) = meta.args.get(name.node.as_str()) else {
+            continue; // an unknown argument: validation reports it
         };
-        if let Some(root) = root {
-            check_selection_set(registry, root, &operation.node.selection_set)?;
-        }
-    }
-    for fragment in doc.fragments.values() {
-        let on = fragment.node.type_condition.node.on.node.as_str();
-        check_selection_set(registry, on, &fragment.node.selection_set)?;
-    }
-    Ok(())
-}
-
-fn check_selection_set(
-    registry: &Registry,
-    parent: &str,
-    selection_set: &Positioned<SelectionSet>,
-) -> Result<(), ServerError> {
-    // An explicit stack rather than recursion: the document's depth is the client's choice.
-    let mut stack = vec![(parent, selection_set)];
-    while let Some((parent, selection_set)) = stack.pop() {
-        let parent_type = registry.types.get(parent);
-        for selection in &selection_set.node.items {
-            match &selection.node {
-                Selection::Field(field) => {
-                    let Some(meta) =
-                        parent_type.and_then(|ty| ty.field_by_name(&field.node.name.node))
-                    else {
-                        continue; // an unknown field: validation reports it
-                    };
-                    for (name, value) in &field.node.arguments {
-                        let Some(argument) = meta.args.get(name.node.as_str()) else {
-                            continue;
-                        };
-                        if let Err(reason) = check_value(registry, &argument.ty, &value.node) {
-                            return Err(with_code(
-                                ServerError::new(
-                                    format!(
-                                        "invalid value for argument `{}` of type `{}`: {reason}",
-                                        name.node, argument.ty
-                                    ),
-                                    Some(value.pos),
-                                ),
-                                "GRAPHQL_VALIDATION_FAILED",
-                            ));
-                        }
-                    }
-                    stack.push((
-                        MetaTypeName::concrete_typename(&meta.ty),
-                        &field.node.selection_set,
-                    ));
-                }
-                Selection::InlineFragment(fragment) => {
-                    let on = fragment
-                        .node
-                        .type_condition
-                        .as_ref()
-                        .map_or(parent, |condition| condition.node.on.node.as_str());
-                    stack.push((on, &fragment.node.selection_set));
-                }
-                // Checked once, with its definition.
-                Selection::FragmentSpread(_) => {}
-            }
+        if let Err(reason) = check_value(registry, &argument.ty, &value.node) {
+            return Err(with_code(
+                ServerError::new(
+                    format!(
+                        "invalid value for argument `{}` of type `{}`: {reason}",
+                        name.node, argument.ty
+                    ),
+                    Some(value.pos),
+                ),
+                "GRAPHQL_VALIDATION_FAILED",
+            ));
         }
     }
     Ok(())
@@ -234,7 +181,8 @@ mod tests {
 
     fn literals(query: &str) -> Result<(), ServerError> {
         let doc = async_graphql::parser::parse_query(query).expect("the test query parses");
-        check_literals(&registry(), &doc)
+        let limits = super::super::limits::Limits::default();
+        super::super::limits::measure(&limits, &registry(), &doc, &Variables::default()).map(|_| ())
     }
 
     fn variables(query: &str, values: serde_json::Value) -> Result<(), ServerError> {

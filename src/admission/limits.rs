@@ -24,6 +24,7 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection,
 use async_graphql::registry::Registry;
 use async_graphql::{Positioned, ServerError, ServerResult, Value, Variables};
 
+use super::input_values;
 use crate::schema::{DEFAULT_PAGE, coded};
 
 /// The limits a request must keep. Defaults admit GraphiQL's introspection query and every
@@ -340,8 +341,9 @@ pub(crate) struct Walked {
 /// walked once, and a fragment spread takes the fragment's summary from the first walk. Refuses
 /// on the way what needs no totals: selection sets or fragments nested past `recursion`
 /// (`RECURSION_TOO_DEEP`), more than `directives` directives on a selection
-/// (`TOO_MANY_DIRECTIVES`) and introspection lists nested past `introspection_depth`
-/// (`INTROSPECTION_TOO_DEEP`); returns the aliases, the complexity and whether it introspects,
+/// (`TOO_MANY_DIRECTIVES`), introspection lists nested past `introspection_depth`
+/// (`INTROSPECTION_TOO_DEEP`) and argument literals their types refuse
+/// (`GRAPHQL_VALIDATION_FAILED`, see `input_values.rs`); returns the aliases, the complexity and whether it introspects,
 /// which the admission weighs against the request's [`Budget`].
 pub(crate) fn measure(
     limits: &Limits,
@@ -446,6 +448,9 @@ impl<'a> Walk<'a> {
                         .types
                         .get(parent)
                         .and_then(|ty| ty.field_by_name(name));
+                    if let Some(meta) = meta {
+                        input_values::check_arguments(self.registry, meta, field)?;
+                    }
                     let child_type = meta
                         .map(|meta| {
                             async_graphql::registry::MetaTypeName::concrete_typename(&meta.ty)
@@ -580,9 +585,7 @@ impl<'a> Walk<'a> {
     }
 
     /// The size a list field may return: its `first`, `last` or `limit` argument (a literal or
-    /// a variable), else `otherwise`. Only a number is read, never a copy of the argument: a
-    /// deep list literal there costs nothing (the checks of values refuse it). Only a number is read, never copied or walked: an
-    /// argument that is a deep list literal costs nothing here (validation refuses it).
+    /// a variable), else `otherwise`. Only a number is read, never a copy of the argument.
     fn list_size(&self, field: &async_graphql::parser::types::Field, otherwise: u64) -> u64 {
         ["first", "last", "limit"]
             .iter()

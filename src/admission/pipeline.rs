@@ -189,13 +189,11 @@ impl Admission {
                     Refused::Error(with_code(error.into(), "GRAPHQL_PARSE_FAILED"))
                 })?;
                 self.check_kind(&doc, name, operations)?;
-                // The limits' walk first: it refuses hostile documents before the checks of
-                // the values walk them.
+                // One walk: the limits, and the argument literals field by field.
                 let walked =
                     limits::measure(&self.limits, &self.registry, &doc, &request.variables)
                         .map_err(Refused::Error)?;
                 self.check_introspection(walked.introspects)?;
-                input_values::check_literals(&self.registry, &doc).map_err(Refused::Error)?;
                 input_values::check_variables(&self.registry, &doc, name, &request.variables)
                     .map_err(Refused::Error)?;
                 let measure = Measure {
