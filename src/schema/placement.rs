@@ -1,11 +1,52 @@
-//! What a placement rests on, in the schema: the `PlacementBasis` of every `regionHistory` and
-//! `cercleHistory` period, a commune's cercles over time (`CerclePeriod`), and what the sources
-//! say of a map-C cercle's or region's communes as a whole (`StatedCommunes`).
+//! Placements in the schema: the regions of a cercle or commune over time (`RegionPeriod`), a
+//! commune's cercles over time (`CerclePeriod`), each with its `Placement` (dates, basis,
+//! confidence, source), and what the sources say of a map-C cercle's or region's communes as
+//! a whole (`StatedCommunes`).
 
 use super::date::Date;
-use super::types::{Cercle, CerclePeriod, StatedCommunes, UnitAt};
-use crate::dataset::{DATA_START, Level};
+use super::types::{Cercle, CerclePeriod, Region, RegionPeriod, StatedCommunes, UnitAt};
+use super::values::Placement;
+use crate::dataset::{self, DATA_START, Level, Period};
 use crate::model::{AdminGraph, UnitId};
+
+/// A placement of the model, as the schema gives it.
+fn placement(
+    period: Period,
+    confidence: dataset::Confidence,
+    basis: dataset::PlacementBasis,
+    source: String,
+    note: Option<String>,
+) -> Placement {
+    Placement {
+        from: period.from.map(Date),
+        until: period.until.map(Date),
+        confidence: confidence.into(),
+        basis: basis.into(),
+        source,
+        note,
+    }
+}
+
+/// The regions a cercle or commune lay in over time, as schema objects.
+pub fn region_history(graph: &AdminGraph, id: UnitId) -> Vec<RegionPeriod> {
+    graph
+        .region_history(id)
+        .into_iter()
+        .map(|period| RegionPeriod {
+            region: Region::from(UnitAt {
+                id: period.region,
+                as_of: period.period.from.unwrap_or(DATA_START),
+            }),
+            placement: placement(
+                period.period,
+                period.confidence,
+                period.basis,
+                period.source,
+                period.note,
+            ),
+        })
+        .collect()
+}
 
 /// The cercles a commune lay in over time, as schema objects.
 pub fn cercle_history(graph: &AdminGraph, id: UnitId) -> Vec<CerclePeriod> {
@@ -19,12 +60,13 @@ pub fn cercle_history(graph: &AdminGraph, id: UnitId) -> Vec<CerclePeriod> {
                     as_of: period.period.from.unwrap_or(DATA_START),
                 })
             }),
-            from: period.period.from.map(Date),
-            until: period.period.until.map(Date),
-            confidence: period.confidence.into(),
-            basis: period.basis.into(),
-            source: period.source,
-            note: period.note,
+            placement: placement(
+                period.period,
+                period.confidence,
+                period.basis,
+                period.source,
+                period.note,
+            ),
         })
         .collect()
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use super::date::Date;
 use super::values::{
     BoundingBox, Confidence, FigureBasis, GeoJson, Growth, Level, LineageDirection, LinkKind,
-    Location, PlaceKind, PlacementBasis, PopulationFigure, UnitCode, UnitCounts, UnitStatus,
+    Location, PlaceKind, Placement, PopulationFigure, UnitCode, UnitCounts, UnitStatus,
 };
 use crate::dataset::{self, LanguageRecord, ReligionRecord};
 use crate::model::{AdminGraph, GroupId, UnitId, UnitShape};
@@ -355,19 +355,8 @@ pub struct LineagePath {
 pub struct RegionPeriod {
     /// The region (or district), seen at the start of the period.
     pub region: Region,
-    /// The first day; null if the period began before the data (1996-11-04).
-    pub from: Option<Date>,
-    /// The first day after the period; null if it lasts.
-    pub until: Option<Date>,
-    /// How sure the sources are of the placement (the weakest on the way up: a commune's own
-    /// or its cercle's).
-    pub confidence: Confidence,
-    /// What that placement rests on (the commune's own, where both are as sure).
-    pub basis: PlacementBasis,
-    /// Where that placement comes from.
-    pub source: String,
-    /// What else the sources say of that placement (a source that disagrees).
-    pub note: Option<String>,
+    #[graphql(flatten)]
+    pub placement: Placement,
 }
 
 /// A unit of another date that holds (part of) a unit's territory.
@@ -443,19 +432,8 @@ pub struct CerclePeriod {
     /// region or the district (Bamako's communes, Salam since 2016, the communes a complete
     /// 2023 list leaves out).
     pub cercle: Option<Cercle>,
-    /// The first day; null if the period began before the data (1996-11-04).
-    pub from: Option<Date>,
-    /// The first day after the period; null if it lasts.
-    pub until: Option<Date>,
-    /// How sure the sources are of the placement (assumptions are LOW).
-    pub confidence: Confidence,
-    /// What the placement rests on.
-    pub basis: PlacementBasis,
-    /// Where it comes from: the seed, the reference file, or the page that lists the commune.
-    pub source: String,
-    /// What else the sources say: how the page's name was matched to ours, a source that
-    /// disagrees and is not followed (Koréra Koré: Nioro du Sahel's list against its own page).
-    pub note: Option<String>,
+    #[graphql(flatten)]
+    pub placement: Placement,
 }
 
 /// How many communes a source says a cercle or region of map C has, beside the number placed

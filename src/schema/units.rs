@@ -13,7 +13,7 @@ use super::history::links;
 use super::lists::{UnitFilter, UnitOrder, filter_and_order};
 use super::loaders::LevelKey;
 use super::node::unit_id;
-use super::placement::cercle_history;
+use super::placement::{cercle_history, region_history};
 use super::types::{
     AdminUnit, Cercle, CerclePeriod, Commune, ComputedPopulation, Country, Group, Language,
     LineageLinkView, LineagePath, PlaceView, ProjectionView, QuartierView, Region, RegionPeriod,
@@ -23,7 +23,7 @@ use super::values::{
     BoundingBox, Confidence, FigureBasis, GeoJson, Growth, Level, LineageDirection, Location,
     PlaceKind, PopulationFigure, RegionKind, UnitCode, UnitCounts, UnitStatus, to_int,
 };
-use crate::dataset::{self, DATA_START};
+use crate::dataset;
 use crate::model::{AdminGraph, UnitId};
 
 /// Resolves a unit type's fields: those every unit has (the `AdminUnit` interface's, which the
@@ -595,26 +595,6 @@ unit_object! {
     }
 }
 
-/// The regions `id` lay in over time, as schema objects.
-fn region_history(ctx: &Context<'_>, id: UnitId) -> Vec<RegionPeriod> {
-    graph(ctx)
-        .region_history(id)
-        .into_iter()
-        .map(|period| RegionPeriod {
-            region: Region::from(UnitAt {
-                id: period.region,
-                as_of: period.period.from.unwrap_or(DATA_START),
-            }),
-            from: period.period.from.map(Date),
-            until: period.period.until.map(Date),
-            confidence: period.confidence.into(),
-            basis: period.basis.into(),
-            source: period.source,
-            note: period.note,
-        })
-        .collect()
-}
-
 unit_object! {
 /// A cercle, the second level. A cercle that kept its name and seat across a reorganisation
 /// is one unit before and after (Bankass moved from Mopti to Bandiagara region).
@@ -634,7 +614,7 @@ unit_object! {
     /// The regions the cercle lay in, period by period (Bankass: Mopti until 2023-03-13, then
     /// Bandiagara).
     async fn region_history(&self, ctx: &Context<'_>) -> Vec<RegionPeriod> {
-        region_history(ctx, self.0.id)
+        region_history(graph(ctx), self.0.id)
     }
 
     /// Whether the cercle's communes on this object's date are known: on maps A and B, seed
@@ -705,7 +685,7 @@ unit_object! {
     /// The regions the commune lay in, period by period (Ouélessébougou: Koulikoro, then
     /// Bougouni from 2023-03-13).
     async fn region_history(&self, ctx: &Context<'_>) -> Vec<RegionPeriod> {
-        region_history(ctx, self.0.id)
+        region_history(graph(ctx), self.0.id)
     }
 
     /// The region (or district) the commune lies in on `asOf` (default: this object's date).

@@ -197,6 +197,27 @@ pub enum LineageDirection {
     Backward,
 }
 
+/// When a placement (a unit lying in its parent) held, and what it rests on: the fields of
+/// every `regionHistory` and `cercleHistory` period.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Placement {
+    /// The first day; null if the period began before the data (1996-11-04).
+    pub from: Option<Date>,
+    /// The first day after the period; null if it lasts.
+    pub until: Option<Date>,
+    /// How sure the sources are of the placement (assumptions are LOW; a region period takes
+    /// the weakest on the way up: a commune's own or its cercle's).
+    pub confidence: Confidence,
+    /// What the placement rests on (for a region period, the commune's own where both are as
+    /// sure).
+    pub basis: PlacementBasis,
+    /// Where it comes from: the seed, the reference file, or the page that lists the commune.
+    pub source: String,
+    /// What else the sources say of it: how a page's name was matched to ours, a source that
+    /// disagrees and is not followed (Koréra Koré: Nioro du Sahel's list against its own page).
+    pub note: Option<String>,
+}
+
 /// What a placement (a unit lying in its parent over a period) rests on.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "dataset::PlacementBasis")]
