@@ -54,6 +54,12 @@ pub fn corpus() -> Vec<(&'static str, String)> {
         ("fan_out_8x20", fan_out(8, 20)),
         ("fan_out_9x20", fan_out(9, 20)),
         ("fan_out_40x300", fan_out(40, 300)),
+        // The fuzzer's find: the fan-out onto a fragment that does not exist (the last one
+        // renamed), which cost nothing to a walk that skipped unknown spreads.
+        (
+            "fan_out_onto_unknown",
+            fan_out(9, 20).replace("fragment F8 on", "fragment N8 on"),
+        ),
         // 128 KiB of tokens: a list literal of 65,000 numbers.
         (
             "tokens",

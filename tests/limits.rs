@@ -235,6 +235,25 @@ async fn the_fan_out_document_is_refused_at_once_in_every_mode() {
 }
 
 #[tokio::test]
+async fn a_fan_out_onto_an_unknown_fragment_is_refused_before_validation() {
+    // 1,248 bytes a fuzzer found: spreads of a fragment that does not exist cost nothing, so the
+    // fan-out above them passed the cost check and hung async-graphql's validation, which
+    // follows every spread (20^7 visits). Now the admission's walk refuses the first one.
+    let (_, query) = hostile::corpus()
+        .into_iter()
+        .find(|(name, _)| *name == "fan_out_onto_unknown")
+        .expect("the corpus holds it");
+    for introspection in [true, false] {
+        let policy = Policy {
+            introspection,
+            ..Policy::default()
+        };
+        let app = app_with(&policy, HttpSettings::default());
+        assert_eq!(refused(&app, &query).await, "GRAPHQL_VALIDATION_FAILED");
+    }
+}
+
+#[tokio::test]
 async fn every_hostile_document_is_answered_quickly_and_the_server_goes_on() {
     // The benchmark's corpus (benches/hostile.rs), up to the body limit, in each mode: each is
     // refused with a code or admitted. That the walks are linear is shown by counting their

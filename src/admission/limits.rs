@@ -341,7 +341,8 @@ pub(crate) struct Walked {
 /// walked once, and a fragment spread takes the fragment's summary from the first walk. Refuses
 /// on the way what needs no totals: selection sets or fragments nested past `recursion`
 /// (`RECURSION_TOO_DEEP`), more than `directives` directives on a selection
-/// (`TOO_MANY_DIRECTIVES`), introspection lists nested past `introspection_depth`
+/// (`TOO_MANY_DIRECTIVES`), spreads of unknown fragments, introspection lists nested past
+/// `introspection_depth`
 /// (`INTROSPECTION_TOO_DEEP`) and argument literals their types refuse
 /// (`GRAPHQL_VALIDATION_FAILED`, see `input_values.rs`); returns the aliases, the complexity and whether it introspects,
 /// which the admission weighs against the request's [`Budget`].
@@ -513,8 +514,15 @@ impl<'a> Walk<'a> {
                     self.directives(spread.node.directives.len(), "a fragment spread")?;
                     let name = spread.node.fragment_name.node.as_str();
                     let Some((name, fragment)) = self.doc.fragments.get_key_value(name) else {
-                        // Unknown fragment: validation reports it.
-                        continue;
+                        // Refused here, as validation would refuse it: a spread of nothing
+                        // would cost nothing, and fragments fanned out onto it would pass the
+                        // cost and then take async-graphql's validation, which follows every
+                        // spread, through each of their expansions (a fuzzer's find: 20^7
+                        // visits for 1,248 bytes).
+                        return Err(coded(
+                            format!(r#"Unknown fragment: "{name}""#),
+                            "GRAPHQL_VALIDATION_FAILED",
+                        ));
                     };
                     let inner = match self.fragments.get(name.as_str()) {
                         Some(Some(known)) => {
@@ -679,6 +687,21 @@ mod tests {
         assert!(walked.introspects);
         // Each selection of the text once: 141 spreads, `__schema`, `queryType`, `name`.
         assert_eq!(walked.visited, 1 + 7 * 20 + 3);
+    }
+
+    #[test]
+    fn a_fan_out_onto_an_unknown_fragment_is_refused_at_its_first_spread() {
+        // The fuzzer's document: the fan-out, its last fragment renamed, so that every spread
+        // of the last level names no fragment.
+        let text = hostile::fan_out(9, 20).replace("fragment F8 on", "fragment N8 on");
+        let error = walked(&text).unwrap_err();
+        assert_eq!(error.message, r#"Unknown fragment: "F8""#);
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .cloned();
+        assert_eq!(code, Some(Value::from("GRAPHQL_VALIDATION_FAILED")));
     }
 
     #[test]
