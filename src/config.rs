@@ -132,6 +132,12 @@ pub struct Config {
     #[arg(long, env = "MALI_ADMIN_DRAIN_MS", default_value_t = 0)]
     pub drain_ms: u64,
 
+    /// Worker threads, each with its own runtime and listening socket (`SO_REUSEPORT`), a
+    /// connection served by one thread from accept to close; 0: one runtime whose threads
+    /// share all connections (tokio's work-stealing, one thread a core).
+    #[arg(long, env = "MALI_ADMIN_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+
     /// Parsed documents kept in memory, by query text, from the second time a text comes (0: none).
     #[arg(long, env = "MALI_ADMIN_DOCUMENT_CACHE", default_value_t = Limits::default().document_cache)]
     pub document_cache: usize,

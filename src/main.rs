@@ -90,35 +90,55 @@ async fn main() -> anyhow::Result<()> {
 
     let warm = graph.clone();
     let api = build_api_with(graph, &config.api_settings(), &config.policy());
-    let listener = TcpListener::bind((config.listen, config.port))
-        .await
-        .with_context(|| format!("cannot listen on {}:{}", config.listen, config.port))?;
-    let address = listener.local_addr()?;
-    tracing::info!(
-        "listening: GraphiQL at http://{address}/, GraphQL at http://{address}{}",
-        http::GRAPHQL_PATH
+    let router = http::router_with(
+        Arc::new(api),
+        http::HttpSettings {
+            access_log: Some(access_log),
+            ..config.http_settings()
+        },
     );
-    // The geometry is parsed, and the unions of every unit on one day of each map made, on a
-    // thread of its own once the server listens: start-up does not wait for it, and a first
-    // geometry question that comes before it is done makes what it needs itself.
-    std::thread::spawn(move || {
-        let started = Instant::now();
-        let units = warm.warm_geometry();
+    let listening = move |address: std::net::SocketAddr| {
         tracing::info!(
-            units,
-            millis = started.elapsed().as_millis() as u64,
-            "geometry ready"
+            "listening: GraphiQL at http://{address}/, GraphQL at http://{address}{}",
+            http::GRAPHQL_PATH
         );
-    });
+        // The geometry is parsed, and the unions of every unit on one day of each map made, on
+        // a thread of its own once the server listens: start-up does not wait for it, and a
+        // first geometry question that comes before it is done makes what it needs itself.
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let units = warm.warm_geometry();
+            tracing::info!(
+                units,
+                millis = started.elapsed().as_millis() as u64,
+                "geometry ready"
+            );
+        });
+    };
+    let address = std::net::SocketAddr::new(config.listen, config.port);
+    if config.workers > 0 {
+        let workers = config.workers;
+        let settings = config.serve_settings();
+        tokio::task::block_in_place(move || {
+            http::serve_per_core(
+                address,
+                workers,
+                router,
+                settings,
+                http::shutdown_signal(),
+                listening,
+            )
+        })
+        .with_context(|| format!("cannot serve on {address}"))?;
+        return Ok(());
+    }
+    let listener = TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen on {address}"))?;
+    listening(listener.local_addr()?);
     http::serve_with(
         listener,
-        http::router_with(
-            Arc::new(api),
-            http::HttpSettings {
-                access_log: Some(access_log),
-                ..config.http_settings()
-            },
-        ),
+        router,
         config.serve_settings(),
         http::shutdown_signal(),
     )

@@ -138,6 +138,50 @@ async fn the_real_server_answers_over_a_socket_and_stops_on_shutdown() {
     server.await.unwrap().unwrap();
 }
 
+#[test]
+fn the_per_core_server_answers_on_every_worker_and_stops_on_shutdown() {
+    use std::sync::mpsc;
+    let (bound, address) = mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        mali_admin::http::serve_per_core(
+            "127.0.0.1:0".parse().unwrap(),
+            2,
+            router(Arc::new(common::api())),
+            mali_admin::http::ServeSettings::default(),
+            async {
+                stopped.await.ok();
+            },
+            move |address| bound.send(address).unwrap(),
+        )
+    });
+    let address = address.recv().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        // Connections of their own (no pool), so the kernel spreads them over both sockets.
+        for _ in 0..8 {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap();
+            let body: Value = client
+                .post(format!("http://{address}/graphql"))
+                .json(&json!({"query": r#"{ cercle(code: "1903") { name } }"#}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(body["data"], json!({"cercle": {"name": "Bankass"}}));
+        }
+    });
+    stop.send(()).unwrap();
+    server.join().unwrap().unwrap();
+    // Both sockets are closed: the port is free again.
+    assert!(std::net::TcpListener::bind(address).is_ok());
+}
+
 // ---------------------------------------------------------------------------------------------
 // GraphQL over HTTP: media types and statuses
 

@@ -153,3 +153,126 @@ pub async fn serve_with(
     graceful.shutdown().await;
     Ok(())
 }
+
+/// Serves `router` on `address` with `workers` threads, each with a single-threaded runtime and
+/// a listening socket of its own on the same address (`SO_REUSEPORT`: the kernel spreads new
+/// connections among them), until `shutdown` completes; then every worker drains as
+/// [`serve_with`] does. A connection lives on one thread from accept to close, so no request
+/// wakes another thread (tokio's work-stealing runtime, on two cores shared with the clients,
+/// spent about a tenth of its time waking and parking its workers: BENCHMARKS.md).
+///
+/// `bound` is called with the address once every worker listens (port 0 takes one free port for
+/// all of them); a port in use, or a worker that cannot start, is an error at once.
+pub fn serve_per_core(
+    address: SocketAddr,
+    workers: usize,
+    router: Router,
+    settings: ServeSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    bound: impl FnOnce(SocketAddr),
+) -> io::Result<()> {
+    let workers = workers.max(1);
+    let first = reuse_port_socket(address)?;
+    let address = first.local_addr()?;
+    let mut sockets = vec![first];
+    for _ in 1..workers {
+        sockets.push(reuse_port_socket(address)?);
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stop = Arc::new(stop);
+    let (listening, ready) = std::sync::mpsc::channel::<io::Result<()>>();
+    let per_worker = ServeSettings {
+        max_connections: settings.max_connections.div_ceil(workers).max(1),
+        ..settings
+    };
+    let threads: Vec<_> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(index, socket)| {
+            let router = router.clone();
+            let settings = per_worker.clone();
+            let mut stopped = stopped.clone();
+            let listening = listening.clone();
+            let stop = stop.clone();
+            std::thread::Builder::new()
+                .name(format!("worker-{index}"))
+                .spawn(move || -> io::Result<()> {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    let served = runtime.block_on(async move {
+                        let listener = match socket.listen(1024) {
+                            Ok(listener) => listener,
+                            Err(error) => {
+                                let copy = io::Error::new(error.kind(), error.to_string());
+                                let _ = listening.send(Err(copy));
+                                return Err(error);
+                            }
+                        };
+                        let _ = listening.send(Ok(()));
+                        let shutdown = async move {
+                            let _ = stopped.wait_for(|stop| *stop).await;
+                        };
+                        serve_with(listener, router, settings, shutdown).await
+                    });
+                    if served.is_err() {
+                        // One worker failing stops the others: the server is whole or down.
+                        let _ = stop.send(true);
+                    }
+                    served
+                })
+        })
+        .collect::<io::Result<_>>()?;
+    drop(listening);
+    let started = (0..workers).try_for_each(|_| {
+        ready
+            .recv()
+            .unwrap_or_else(|_| Err(io::Error::other("a worker did not start")))
+    });
+    if let Err(error) = started {
+        let _ = stop.send(true);
+        for thread in threads {
+            let _ = thread.join();
+        }
+        return Err(error);
+    }
+    bound(address);
+    // A thread of its own waits for the shutdown signal, then tells the workers.
+    let signalled = stop.clone();
+    std::thread::Builder::new()
+        .name("shutdown".to_owned())
+        .spawn(move || {
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                runtime.block_on(shutdown);
+            }
+            let _ = signalled.send(true);
+        })?;
+    let mut result = Ok(());
+    for thread in threads {
+        let ended = thread
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("a worker thread panicked")));
+        if ended.is_err() {
+            let _ = stop.send(true);
+            result = ended;
+        }
+    }
+    result
+}
+
+/// A TCP socket bound to `address` with `SO_REUSEPORT` and `SO_REUSEADDR`, not yet listening
+/// (it listens on its worker's runtime).
+fn reuse_port_socket(address: SocketAddr) -> io::Result<tokio::net::TcpSocket> {
+    let socket = if address.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
+    socket.bind(address)?;
+    Ok(socket)
+}
