@@ -133,10 +133,10 @@ pub struct Config {
     pub drain_ms: u64,
 
     /// Worker threads, each with its own runtime and listening socket (`SO_REUSEPORT`), a
-    /// connection served by one thread from accept to close; 0: one runtime whose threads
-    /// share all connections (tokio's work-stealing, one thread a core).
-    #[arg(long, env = "MALI_ADMIN_WORKERS", default_value_t = 0)]
-    pub workers: usize,
+    /// connection served by one thread from accept to close (default: one per CPU); 0: one
+    /// runtime whose threads share all connections (tokio's work-stealing).
+    #[arg(long, env = "MALI_ADMIN_WORKERS")]
+    pub workers: Option<usize>,
 
     /// Parsed documents kept in memory, by query text, from the second time a text comes (0: none).
     #[arg(long, env = "MALI_ADMIN_DOCUMENT_CACHE", default_value_t = Limits::default().document_cache)]
@@ -287,6 +287,13 @@ impl Config {
             keep_alive_requests: self.keep_alive_requests,
             drain: Duration::from_millis(self.drain_ms),
         }
+    }
+
+    /// How many per-core workers serve (0: the work-stealing runtime).
+    pub fn workers(&self) -> usize {
+        self.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        })
     }
 
     pub fn data_source(&self) -> DataSource {

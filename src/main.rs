@@ -116,8 +116,8 @@ async fn main() -> anyhow::Result<()> {
         });
     };
     let address = std::net::SocketAddr::new(config.listen, config.port);
-    if config.workers > 0 {
-        let workers = config.workers;
+    let workers = config.workers();
+    if workers > 0 {
         let settings = config.serve_settings();
         tokio::task::block_in_place(move || {
             http::serve_per_core(

@@ -156,6 +156,19 @@ fn the_per_core_server_answers_on_every_worker_and_stops_on_shutdown() {
         )
     });
     let address = address.recv().unwrap();
+    // A second server on the same port is refused, not let in to share the traffic.
+    let second = mali_admin::http::serve_per_core(
+        address,
+        2,
+        router(Arc::new(common::api())),
+        mali_admin::http::ServeSettings::default(),
+        async {},
+        |_| panic!("the second server must not start"),
+    );
+    assert_eq!(
+        second.map_err(|error| error.kind()),
+        Err(std::io::ErrorKind::AddrInUse)
+    );
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         // Connections of their own (no pool), so the kernel spreads them over both sockets.

@@ -172,12 +172,22 @@ pub fn serve_per_core(
     bound: impl FnOnce(SocketAddr),
 ) -> io::Result<()> {
     let workers = workers.max(1);
-    let first = reuse_port_socket(address)?;
-    let address = first.local_addr()?;
-    let mut sockets = vec![first];
-    for _ in 1..workers {
-        sockets.push(reuse_port_socket(address)?);
-    }
+    // `SO_REUSEPORT` would let these sockets join those of another server of the same user on
+    // the same port, and share its traffic without a word: a plain bind first refuses a port
+    // in use (and picks the port for port 0).
+    let address = {
+        let probe = plain_socket(address)?;
+        probe.bind(address)?;
+        probe.local_addr()?
+    };
+    let sockets = (0..workers)
+        .map(|_| {
+            let socket = plain_socket(address)?;
+            socket.set_reuseport(true)?;
+            socket.bind(address)?;
+            Ok(socket)
+        })
+        .collect::<io::Result<Vec<_>>>()?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let stop = Arc::new(stop);
     let (listening, ready) = std::sync::mpsc::channel::<io::Result<()>>();
@@ -263,16 +273,14 @@ pub fn serve_per_core(
     result
 }
 
-/// A TCP socket bound to `address` with `SO_REUSEPORT` and `SO_REUSEADDR`, not yet listening
-/// (it listens on its worker's runtime).
-fn reuse_port_socket(address: SocketAddr) -> io::Result<tokio::net::TcpSocket> {
+/// A TCP socket for `address`'s family with `SO_REUSEADDR` (as `TcpListener::bind` sets it),
+/// not yet bound.
+fn plain_socket(address: SocketAddr) -> io::Result<tokio::net::TcpSocket> {
     let socket = if address.is_ipv4() {
         tokio::net::TcpSocket::new_v4()?
     } else {
         tokio::net::TcpSocket::new_v6()?
     };
     socket.set_reuseaddr(true)?;
-    socket.set_reuseport(true)?;
-    socket.bind(address)?;
     Ok(socket)
 }
