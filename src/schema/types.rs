@@ -39,17 +39,15 @@ macro_rules! unit_types {
     )*};
 }
 
+// Their descriptions, as the schema shows them, are on their fields' impls in `units.rs`.
 unit_types! {
-    /// Mali, the root of the tree.
+    /// Mali.
     Country,
-    /// A first-level unit: one of the regions, or the Bamako District (`kind: DISTRICT`).
+    /// A region or the Bamako District.
     Region,
-    /// A cercle, the second level. A cercle that kept its name and seat across a
-    /// reorganisation is one unit before and after (Bankass moved from Mopti to Bandiagara
-    /// region).
+    /// A cercle.
     Cercle,
-    /// A commune, the third level: the 703 of the seeds, and Iréli, created in 2023 (Bamako's
-    /// six have no cercle).
+    /// A commune.
     Commune,
 }
 
