@@ -1,7 +1,7 @@
-//! The HTTP server: GraphQL at `/graphql` (`GET` and `POST`, see [`graphql`](self::graphql)),
-//! GraphiQL at `/` (with its assets, see [`graphiql`](self::graphiql)), `/healthz` (alive),
+//! The HTTP server: GraphQL at `/graphql` (`GET` and `POST`, see `graphql.rs`),
+//! GraphiQL at `/` (with its assets, see `graphiql.rs`), `/healthz` (alive),
 //! `/readyz` (data loaded), `/metrics` (Prometheus), `/export/…` (GeoJSON and CSV downloads,
-//! see [`export`](self::export)), the map page at `/map` (see [`map`](self::map)); with request ids, structured request logs,
+//! see `export.rs`), the map page at `/map` (see `map.rs`); with request ids, structured request logs,
 //! CORS and compression around them all.
 
 mod access_log;

@@ -97,8 +97,10 @@ async fn main() -> anyhow::Result<()> {
             ..config.http_settings()
         },
     );
+    let workers = config.workers();
     let listening = move |address: std::net::SocketAddr| {
         tracing::info!(
+            workers,
             "listening: GraphiQL at http://{address}/, GraphQL at http://{address}{}",
             http::GRAPHQL_PATH
         );
@@ -116,7 +118,6 @@ async fn main() -> anyhow::Result<()> {
         });
     };
     let address = std::net::SocketAddr::new(config.listen, config.port);
-    let workers = config.workers();
     if workers > 0 {
         let settings = config.serve_settings();
         tokio::task::block_in_place(move || {

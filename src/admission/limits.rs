@@ -147,7 +147,7 @@ pub(crate) fn limit_error_code(error: &ServerError) -> Option<&'static str> {
     }
 }
 
-/// What a document costs, as the walk of [`measure`] finds it.
+/// What a document costs, as the limits' walk (`measure`) finds it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Measure {
     /// Lexical tokens of the query text (punctuators, names, numbers, strings).

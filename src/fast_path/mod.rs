@@ -1,6 +1,6 @@
 //! The fast path: queries made only of the unit types' common fields (the tree of regions,
 //! cercles and communes, lookups of one unit, their names, codes, dates and figures) are
-//! compiled once into a [`Plan`] and run synchronously over the model, each nesting level
+//! compiled once into a `Plan` and run synchronously over the model, each nesting level
 //! loaded in one batch, the answer written as JSON bytes into one buffer sized by the last
 //! answer. async-graphql's generic executor boxes a future per field, builds an `IndexMap` per
 //! object and a `ConstValue` tree that is serialized afterwards (three quarters of a large

@@ -9,6 +9,9 @@
 //! - a connection serves at most `keep_alive_requests` requests, the last answered with
 //!   `Connection: close`.
 //!
+//! [`serve_per_core`] runs one such server per worker thread, each on its own runtime and
+//! socket (the binary's default); [`serve_with`] alone serves on the caller's runtime.
+//!
 //! On shutdown the server drains: `/readyz` answers 503 at once, requests are served for
 //! `drain` more (a load balancer that polls `/readyz` stops sending new ones), then the listener
 //! closes and the requests under way finish.
