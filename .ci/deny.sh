@@ -29,6 +29,9 @@ git -C "$db" init -q
 git -C "$db" add -A
 git -C "$db" -c user.name=ci -c user.email=ci@localhost -c commit.gpgsign=false \
   commit -q -m "advisory-db as copied into shared/"
+# cargo-deny reads `cargo metadata` offline, which needs every crate of Cargo.lock on disk,
+# those of other platforms too (a build downloads only the host's): fetch them first.
+cargo fetch --locked --quiet
 # This file's settings, with the database's place.
 config="$tools/deny.toml"
 sed "s|^\[advisories\]$|[advisories]\ndb-path = \"$tools/dbs\"|" deny.toml >"$config"
