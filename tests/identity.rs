@@ -9,7 +9,7 @@ mod common;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::{api, data, names};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn the_same_unit_on_two_dates_has_two_ids_and_one_code() {
@@ -137,4 +137,95 @@ async fn every_unit_answers_the_interface_with_its_parent() {
         json!({"name": "Bamako", "level": "REGION"})
     );
     assert_eq!(d["country"]["parent"], json!(null));
+}
+
+/// Issue 13's queries "as written", verbatim, through the HTTP endpoint: the public contract.
+#[tokio::test]
+async fn the_issue_s_queries_answer_as_written_over_http() {
+    use axum::http::StatusCode;
+    use common::http::{GRAPHQL_RESPONSE, app, post, post_query, send};
+
+    let app = app();
+    let ask = |query: &'static str| {
+        let app = app.clone();
+        async move {
+            let reply = send(&app, post_query(query, GRAPHQL_RESPONSE)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.text());
+            let body = reply.json();
+            assert!(body.get("errors").is_none(), "{query}: {body}");
+            body["data"].clone()
+        }
+    };
+
+    let d = ask(r#"{ a: region(name: "Mopti", asOf: "2010-01-01") { id asOf } b: region(name: "Mopti", asOf: "2024-06-01") { id asOf } }"#).await;
+    assert_eq!(d["a"]["asOf"], "2010-01-01");
+    assert_eq!(d["b"]["asOf"], "2024-06-01");
+    assert_ne!(d["a"]["id"], d["b"]["id"]);
+
+    // Mopti of 2010 held Bankass; Mopti of 2024 holds Konna, one of the cercles of 2023.
+    for (key, date, holds, lacks) in [
+        ("a", "2010-01-01", "Bankass", "Konna"),
+        ("b", "2024-06-01", "Konna", "Bankass"),
+    ] {
+        let body = json!({
+            "query": "query($id: ID!) { node(id: $id) { ... on Region { asOf cercles { name } } } }",
+            "variables": { "id": d[key]["id"] },
+        });
+        let reply = send(&app, post(body.to_string(), GRAPHQL_RESPONSE)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        let node = &reply.json()["data"]["node"];
+        assert_eq!(node["asOf"], date);
+        let cercles = names(&node["cercles"]);
+        assert!(
+            cercles.contains(&holds) && !cercles.contains(&lacks),
+            "{node}"
+        );
+    }
+
+    let d = ask(r#"{ search(text: "kolondieba") { unit { id code parent { name } } } }"#).await;
+    let parents: Vec<&Value> = d["search"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| &hit["unit"]["parent"]["name"])
+        .collect();
+    assert_eq!(parents, [&json!("Bougouni"), &json!("Kolondiéba")]);
+    assert!(d["search"][0]["unit"]["id"].is_string());
+    assert!(d["search"][0]["unit"]["code"].is_string());
+
+    let d = ask(r#"{ commune(name: "Hombori") { cercleHistory { cercle { name } from until } } }"#)
+        .await;
+    let cercles: Vec<&Value> = d["commune"]["cercleHistory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|period| &period["cercle"]["name"])
+        .collect();
+    assert_eq!(cercles, [&json!("Douentza"), &json!("Hombori")]);
+    assert_eq!(d["commune"]["cercleHistory"][1]["from"], "2023-03-13");
+    assert_eq!(d["commune"]["cercleHistory"][1]["until"], Value::Null);
+
+    let d =
+        ask(r#"{ regions(orderBy: { field: POPULATION, year: 2009, direction: DESC }) { name } }"#)
+            .await;
+    assert_eq!(names(&d["regions"]).len(), 20);
+    // The 2009 census's order, largest first; the regions of 2023 had no census then, and
+    // come last.
+    let figures = ask(r#"{ regions(orderBy: { field: POPULATION, year: 2009, direction: DESC }) { name population(year: 2009) } }"#)
+        .await;
+    assert_eq!(names(&figures["regions"]), names(&d["regions"]));
+    let populations: Vec<i64> = figures["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|region| region["population"].as_i64().unwrap_or(-1))
+        .collect();
+    assert!(
+        populations.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{populations:?}"
+    );
+    assert_eq!(d["regions"][0]["name"], "Sikasso");
+
+    let d = ask(r#"{ cercle(code: "ML0503") { name } }"#).await;
+    assert_eq!(d, json!({"cercle": {"name": "Bankass"}}));
 }
