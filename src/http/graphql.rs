@@ -171,7 +171,7 @@ pub async fn get(
                 if cache::not_modified(&headers, &etag) {
                     return Ok(not_modified_response(&state, etag));
                 }
-                execute(&state, admitted, key).await
+                Box::pin(execute(&state, admitted, key)).await
             }
         },
     };
@@ -308,7 +308,7 @@ pub async fn post(
                         Err(refused) => refusal(refused),
                         Ok(admitted) => match cached(state, &key) {
                             Some(outcome) => outcome,
-                            None => execute(state, admitted, key).await,
+                            None => Box::pin(execute(state, admitted, key)).await,
                         },
                     }
                 }
@@ -477,7 +477,7 @@ async fn run(
     Ok(match state.api.admit(request, Operations::Any) {
         Ok(admitted) => {
             client.charge(state, admitted.measure.complexity)?;
-            execute(state, admitted, key).await
+            Box::pin(execute(state, admitted, key)).await
         }
         Err(refused) => refusal(refused),
     })
