@@ -128,7 +128,8 @@ fn collect<'a>(
         if !kept(directives, variables) {
             continue;
         }
-        match &selection.node {
+        // A fragment's fields join this set's, in place.
+        let fragment_set = match &selection.node {
             Selection::Field(field) => {
                 let key = &field.node.response_key().node;
                 let sub = &field.node.selection_set.node;
@@ -136,27 +137,16 @@ fn collect<'a>(
                     Some((_, sets)) => sets.push(sub),
                     None => keys.push((key, vec![sub])),
                 }
+                None
             }
-            Selection::InlineFragment(fragment) => {
-                collect(
-                    doc,
-                    variables,
-                    &fragment.node.selection_set.node,
-                    keys,
-                    depth + 1,
-                );
-            }
-            Selection::FragmentSpread(spread) => {
-                if let Some(fragment) = doc.fragments.get(&spread.node.fragment_name.node) {
-                    collect(
-                        doc,
-                        variables,
-                        &fragment.node.selection_set.node,
-                        keys,
-                        depth + 1,
-                    );
-                }
-            }
+            Selection::InlineFragment(fragment) => Some(&fragment.node.selection_set.node),
+            Selection::FragmentSpread(spread) => doc
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .map(|fragment| &fragment.node.selection_set.node),
+        };
+        if let Some(fragment_set) = fragment_set {
+            collect(doc, variables, fragment_set, keys, depth + 1);
         }
     }
 }
