@@ -147,24 +147,28 @@ fn every_sourced_placement_is_applied_or_listed_with_its_reason() {
         let placement = graph
             .cercle_history(commune)
             .into_iter()
-            .find(|p| p.period.contains(start))
+            .find(|p| p.placement.period.contains(start))
             .unwrap();
         let cercle = placement.cercle.map(|c| graph.unit(c).code.as_str());
         if row["applied"] == "yes" {
             applied += 1;
             assert_eq!(cercle, Some(row["cercle"].as_str()), "{row:?}");
-            assert_eq!(placement.basis, PlacementBasis::Sourced, "{row:?}");
+            assert_eq!(
+                placement.placement.basis,
+                PlacementBasis::Sourced,
+                "{row:?}"
+            );
             let confidence = match row["confidence"].as_str() {
                 "medium" => Confidence::Medium,
                 "low" => Confidence::Low,
                 other => panic!("unexpected confidence {other}"),
             };
-            assert_eq!(placement.confidence, confidence, "{row:?}");
+            assert_eq!(placement.placement.confidence, confidence, "{row:?}");
         } else {
             assert!(row["note"].contains("not applied: "), "{row:?}");
             // Not placed by this row: by another source (Koréra Koré), a seat or an assumption.
             assert!(
-                placement.basis != PlacementBasis::Sourced
+                placement.placement.basis != PlacementBasis::Sourced
                     || cercle != Some(row["cercle"].as_str()),
                 "{row:?}"
             );
@@ -183,16 +187,23 @@ fn map_c_placements_by_basis_are_the_readme_table() {
         let placement = graph
             .cercle_history(commune)
             .into_iter()
-            .find(|p| p.period.contains(start))
+            .find(|p| p.placement.period.contains(start))
             .unwrap();
         if matches!(
-            placement.basis,
+            placement.placement.basis,
             PlacementBasis::AssumedUnchanged | PlacementBasis::NotInCompleteList
         ) {
-            assert_eq!(placement.confidence, Confidence::Low, "assumptions are LOW");
+            assert_eq!(
+                placement.placement.confidence,
+                Confidence::Low,
+                "assumptions are LOW"
+            );
         }
         *by_basis
-            .entry(format!("{:?} {:?}", placement.basis, placement.confidence))
+            .entry(format!(
+                "{:?} {:?}",
+                placement.placement.basis, placement.placement.confidence
+            ))
             .or_default() += 1;
     }
     let expected: BTreeMap<String, usize> = [
@@ -218,10 +229,9 @@ fn map_c_placements_by_basis_are_the_readme_table() {
     for cercle in graph.in_force(Level::Cercle, start) {
         let communes = graph.descendants(cercle, Level::Commune, start);
         let sourced = communes.iter().any(|c| {
-            graph
-                .cercle_history(*c)
-                .iter()
-                .any(|p| p.period.contains(start) && p.basis == PlacementBasis::Sourced)
+            graph.cercle_history(*c).iter().any(|p| {
+                p.placement.period.contains(start) && p.placement.basis == PlacementBasis::Sourced
+            })
         });
         if graph.communes_known(cercle, start) {
             complete.insert(graph.unit(cercle).name.as_str());

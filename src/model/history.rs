@@ -6,22 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
-use super::{AdminGraph, LineageLink, UnitId};
+use super::{AdminGraph, Containment, LineageLink, UnitId};
 use crate::dataset::{Confidence, DATA_START, Level, LineageKind, Period, PlacementBasis};
 
 /// A period during which a unit lay in one region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionPeriod {
     pub region: UnitId,
-    pub period: Period,
-    /// The lowest confidence of the placements that put the unit in the region.
-    pub confidence: Confidence,
-    /// What the weakest of those placements rests on (the unit's own, where they tie).
-    pub basis: PlacementBasis,
-    /// Where that placement comes from.
-    pub source: String,
-    /// What else the sources say of that placement.
-    pub note: Option<String>,
+    /// The period, and the weakest of the placements that put the unit in the region (the
+    /// unit's own, where they tie).
+    pub placement: Containment,
 }
 
 /// A period during which a commune lay in one cercle, or directly in a region with its cercle
@@ -33,19 +27,7 @@ pub struct CerclePeriod {
     pub cercle: Option<UnitId>,
     /// The unit the commune lies in directly (the cercle, else the region or district).
     pub parent: UnitId,
-    pub period: Period,
-    pub confidence: Confidence,
-    pub basis: PlacementBasis,
-    pub source: String,
-    pub note: Option<String>,
-}
-
-/// The weakest placement on the way from a unit up to one of its ancestors.
-struct Placement<'a> {
-    confidence: Confidence,
-    basis: PlacementBasis,
-    source: &'a str,
-    note: Option<&'a str>,
+    pub placement: Containment,
 }
 
 /// Which way a lineage walk goes in time.
@@ -106,18 +88,13 @@ impl AdminGraph {
     /// lowest confidence of the containment links on the way up.
     pub fn placement_confidence(&self, id: UnitId, level: Level, date: NaiveDate) -> Confidence {
         self.weakest_placement(id, level, date)
-            .map_or(Confidence::High, |p| p.confidence)
+            .map_or(Confidence::High, |link| link.confidence)
     }
 
     /// The lowest-confidence containment link on the way from `id` up to `level` on `date`
     /// (the lowest one, where they tie: a commune's own placement before its cercle's).
-    fn weakest_placement(
-        &self,
-        id: UnitId,
-        level: Level,
-        date: NaiveDate,
-    ) -> Option<Placement<'_>> {
-        let mut weakest: Option<Placement<'_>> = None;
+    fn weakest_placement(&self, id: UnitId, level: Level, date: NaiveDate) -> Option<&Containment> {
+        let mut weakest: Option<&Containment> = None;
         let mut current = id;
         while self.unit(current).level > level {
             let Some((parent, link)) = self
@@ -127,16 +104,8 @@ impl AdminGraph {
             else {
                 break;
             };
-            if weakest
-                .as_ref()
-                .is_none_or(|w| link.confidence < w.confidence)
-            {
-                weakest = Some(Placement {
-                    confidence: link.confidence,
-                    basis: link.basis,
-                    source: &link.source,
-                    note: link.note.as_deref(),
-                });
+            if weakest.is_none_or(|w| link.confidence < w.confidence) {
+                weakest = Some(link);
             }
             current = parent;
         }
@@ -153,20 +122,16 @@ impl AdminGraph {
             match history.last_mut() {
                 Some(last)
                     if last.parent == parent
-                        && last.basis == link.basis
-                        && last.confidence == link.confidence
-                        && last.period.until == link.period.from =>
+                        && last.placement.basis == link.basis
+                        && last.placement.confidence == link.confidence
+                        && last.placement.period.until == link.period.from =>
                 {
-                    last.period.until = link.period.until;
+                    last.placement.period.until = link.period.until;
                 }
                 _ => history.push(CerclePeriod {
                     cercle,
                     parent,
-                    period: link.period,
-                    confidence: link.confidence,
-                    basis: link.basis,
-                    source: link.source.clone(),
-                    note: link.note.clone(),
+                    placement: link.clone(),
                 }),
             }
         }
@@ -199,31 +164,33 @@ impl AdminGraph {
             let Some(region) = self.ancestor(id, Level::Region, *from) else {
                 continue;
             };
-            let (confidence, basis, source, note) =
-                match self.weakest_placement(id, Level::Region, *from) {
-                    Some(p) => (p.confidence, p.basis, p.source, p.note),
-                    None => (Confidence::High, PlacementBasis::Seed, "", None),
-                };
+            let weakest = self.weakest_placement(id, Level::Region, *from);
+            let (confidence, basis) = weakest
+                .map_or((Confidence::High, PlacementBasis::Seed), |link| {
+                    (link.confidence, link.basis)
+                });
             let until = starts.get(i + 1).copied().or(validity.until);
             match history.last_mut() {
                 Some(last)
                     if last.region == region
-                        && last.confidence == confidence
-                        && last.basis == basis
-                        && last.period.until == Some(*from) =>
+                        && last.placement.confidence == confidence
+                        && last.placement.basis == basis
+                        && last.placement.period.until == Some(*from) =>
                 {
-                    last.period.until = until;
+                    last.placement.period.until = until;
                 }
                 _ => history.push(RegionPeriod {
                     region,
-                    period: Period {
-                        from: if i == 0 { validity.from } else { Some(*from) },
-                        until,
+                    placement: Containment {
+                        period: Period {
+                            from: if i == 0 { validity.from } else { Some(*from) },
+                            until,
+                        },
+                        confidence,
+                        basis,
+                        source: weakest.map(|link| link.source.clone()).unwrap_or_default(),
+                        note: weakest.and_then(|link| link.note.clone()),
                     },
-                    confidence,
-                    basis,
-                    source: source.to_owned(),
-                    note: note.map(str::to_owned),
                 }),
             }
         }

@@ -37,8 +37,8 @@ use crate::dataset::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnitId(NodeIndex);
 
-/// `parent` contained the edge's target during `period`.
-#[derive(Debug, Clone)]
+/// `parent` contained the edge's target during `period`: a placement, with what it rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Containment {
     pub period: Period,
     pub confidence: Confidence,

@@ -6,24 +6,19 @@
 use super::date::Date;
 use super::types::{Cercle, CerclePeriod, Region, RegionPeriod, StatedCommunes, UnitAt};
 use super::values::Placement;
-use crate::dataset::{self, DATA_START, Level, Period};
-use crate::model::{AdminGraph, UnitId};
+use crate::dataset::{DATA_START, Level};
+use crate::model::{AdminGraph, Containment, UnitId};
 
-/// A placement of the model, as the schema gives it.
-fn placement(
-    period: Period,
-    confidence: dataset::Confidence,
-    basis: dataset::PlacementBasis,
-    source: String,
-    note: Option<String>,
-) -> Placement {
-    Placement {
-        from: period.from.map(Date),
-        until: period.until.map(Date),
-        confidence: confidence.into(),
-        basis: basis.into(),
-        source,
-        note,
+impl From<Containment> for Placement {
+    fn from(link: Containment) -> Placement {
+        Placement {
+            from: link.period.from.map(Date),
+            until: link.period.until.map(Date),
+            confidence: link.confidence.into(),
+            basis: link.basis.into(),
+            source: link.source,
+            note: link.note,
+        }
     }
 }
 
@@ -35,15 +30,9 @@ pub fn region_history(graph: &AdminGraph, id: UnitId) -> Vec<RegionPeriod> {
         .map(|period| RegionPeriod {
             region: Region::from(UnitAt {
                 id: period.region,
-                as_of: period.period.from.unwrap_or(DATA_START),
+                as_of: period.placement.period.from.unwrap_or(DATA_START),
             }),
-            placement: placement(
-                period.period,
-                period.confidence,
-                period.basis,
-                period.source,
-                period.note,
-            ),
+            placement: period.placement.into(),
         })
         .collect()
 }
@@ -57,16 +46,10 @@ pub fn cercle_history(graph: &AdminGraph, id: UnitId) -> Vec<CerclePeriod> {
             cercle: period.cercle.map(|id| {
                 Cercle::from(UnitAt {
                     id,
-                    as_of: period.period.from.unwrap_or(DATA_START),
+                    as_of: period.placement.period.from.unwrap_or(DATA_START),
                 })
             }),
-            placement: placement(
-                period.period,
-                period.confidence,
-                period.basis,
-                period.source,
-                period.note,
-            ),
+            placement: period.placement.into(),
         })
         .collect()
 }
