@@ -399,15 +399,7 @@ async fn the_real_server_survives_bad_input_over_a_socket() {
     .await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 
-    let reply: serde_json::Value = client
-        .post(&url)
-        .json(&json!({ "query": GOOD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reply: serde_json::Value = common::http::post_over_socket(&client, &url, GOOD).await;
     assert_eq!(reply["data"]["cercle"]["name"], "Bankass");
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();

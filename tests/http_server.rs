@@ -101,15 +101,7 @@ async fn the_real_server_answers_over_a_socket_and_stops_on_shutdown() {
 
     let client = reqwest::Client::new();
     let url = format!("http://{address}/graphql");
-    let body: Value = client
-        .post(&url)
-        .json(&json!({"query": r#"{ commune(name: "Diédougou", cercle: "Kati") { name cercle { name } population(year: 2009) } }"#}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = common::http::post_over_socket(&client, &url, r#"{ commune(name: "Diédougou", cercle: "Kati") { name cercle { name } population(year: 2009) } }"#).await;
     assert_eq!(
         body,
         json!({
@@ -117,15 +109,9 @@ async fn the_real_server_answers_over_a_socket_and_stops_on_shutdown() {
             "extensions": {"cost": {"requestedQueryCost": 5, "actualQueryCost": 5}},
         })
     );
-    let body: Value = client
-        .post(&url)
-        .json(&json!({"query": r#"{ commune(name: "Diédougou") { name } }"#}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value =
+        common::http::post_over_socket(&client, &url, r#"{ commune(name: "Diédougou") { name } }"#)
+            .await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "AMBIGUOUS");
     let health = client
         .get(format!("http://{address}/healthz"))
@@ -177,15 +163,12 @@ fn the_per_core_server_answers_on_every_worker_and_stops_on_shutdown() {
                 .pool_max_idle_per_host(0)
                 .build()
                 .unwrap();
-            let body: Value = client
-                .post(format!("http://{address}/graphql"))
-                .json(&json!({"query": r#"{ cercle(code: "1903") { name } }"#}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let body: Value = common::http::post_over_socket(
+                &client,
+                &format!("http://{address}/graphql"),
+                r#"{ cercle(code: "1903") { name } }"#,
+            )
+            .await;
             assert_eq!(body["data"], json!({"cercle": {"name": "Bankass"}}));
         }
     });

@@ -110,15 +110,12 @@ async fn a_normal_request_is_answered_while_two_thousand_slow_connections_are_op
         slow.push(stream);
     }
     let started = Instant::now();
-    let body: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{address}/graphql"))
-        .json(&serde_json::json!({"query": r#"{ cercle(code: "1903") { name } }"#}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: serde_json::Value = common::http::post_over_socket(
+        &reqwest::Client::new(),
+        &format!("http://{address}/graphql"),
+        r#"{ cercle(code: "1903") { name } }"#,
+    )
+    .await;
     assert_eq!(body["data"]["cercle"]["name"], "Bankass");
     // Answered before any slow connection timed out (10 s): the server did not wait for them.
     assert!(
@@ -209,15 +206,12 @@ async fn readyz_turns_503_as_soon_as_shutdown_begins_and_requests_are_served_whi
         (&false.into(), &true.into())
     );
     // Still serving, on a new connection too.
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{address}/graphql"))
-        .json(&serde_json::json!({"query": "{ country { name } }"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer: serde_json::Value = common::http::post_over_socket(
+        &reqwest::Client::new(),
+        &format!("http://{address}/graphql"),
+        "{ country { name } }",
+    )
+    .await;
     assert_eq!(answer["data"]["country"]["name"], "Mali");
     // Then it stops.
     tokio::time::timeout(Duration::from_secs(5), server)

@@ -102,3 +102,17 @@ pub fn get(params: &[(&str, &str)], accept: &str) -> Request<Body> {
         .body(Body::empty())
         .unwrap()
 }
+
+/// The JSON answer to `query`, POSTed by `client` to a running server's GraphQL `url` over its
+/// socket.
+pub async fn post_over_socket(client: &reqwest::Client, url: &str, query: &str) -> Value {
+    client
+        .post(url)
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
