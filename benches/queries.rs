@@ -86,6 +86,12 @@ fn queries(c: &mut Criterion) {
                 .iter(|| async { black_box(run().await) })
         });
     }
+    // What a fresh text costs before anything else: async-graphql's parser alone.
+    for (name, query) in &QUERIES[..2] {
+        group.bench_function(format!("{name}_parse"), |b| {
+            b.iter(|| black_box(async_graphql::parser::parse_query(*query).expect("parses")))
+        });
+    }
     // A fresh alias in every run: parsed, validated and planned every time.
     for (name, query) in &QUERIES[..2] {
         let mut fresh = 0_u64;
