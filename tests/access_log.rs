@@ -127,3 +127,24 @@ async fn with_json_logs_an_access_line_is_one_json_object() {
         "{line}"
     );
 }
+
+#[tokio::test]
+async fn the_last_lines_are_written_when_the_server_stops() {
+    let (mut server, lines, address) = start(&[]);
+    let url = format!("http://{address}/graphql");
+    let body = common::http::post_over_socket(&reqwest::Client::new(), &url, BANKASS).await;
+    assert_eq!(body["data"]["cercle"]["name"], "Bankass");
+    // At once, before the batch's delay has passed, most of the time.
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(server.0.wait().unwrap().success());
+    let rest: Vec<String> = lines.iter().collect();
+    assert!(
+        rest.iter()
+            .any(|line| line.contains(" access: POST /graphql 200 ")),
+        "{rest:#?}"
+    );
+}
