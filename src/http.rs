@@ -113,6 +113,18 @@ pub(crate) struct AppState {
     rate: Option<rate::RateLimiter>,
 }
 
+impl AppState {
+    fn new(api: Arc<Api>, settings: HttpSettings) -> AppState {
+        AppState {
+            api,
+            cache: cache::ResponseCache::new(settings.response_cache_bytes),
+            exports: export::Exports::new(),
+            rate: settings.rate_limit.clone().map(rate::RateLimiter::new),
+            settings,
+        }
+    }
+}
+
 /// The application's routes over `api`, with the default settings.
 pub fn router(api: Arc<Api>) -> Router {
     router_with(api, HttpSettings::default())
@@ -122,13 +134,7 @@ pub fn router(api: Arc<Api>) -> Router {
 pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
     // Install the recorder before the first request is counted.
     metrics::handle();
-    let state = Arc::new(AppState {
-        api,
-        cache: cache::ResponseCache::new(settings.response_cache_bytes),
-        exports: export::Exports::new(),
-        rate: settings.rate_limit.clone().map(rate::RateLimiter::new),
-        settings,
-    });
+    let state = Arc::new(AppState::new(api, settings));
     let mut routes = Router::new()
         .route(GRAPHQL_PATH, get(graphql::get).post(graphql::post))
         .route("/healthz", get(healthz))

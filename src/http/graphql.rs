@@ -659,13 +659,7 @@ mod tests {
             Arc::new(AdminGraph::build(dataset)),
             &ApiSettings::default(),
         );
-        let state = AppState {
-            api: Arc::new(api),
-            settings: super::super::HttpSettings::default(),
-            cache: cache::ResponseCache::new(0),
-            exports: super::super::export::Exports::new(),
-            rate: None,
-        };
+        let state = AppState::new(Arc::new(api), super::super::HttpSettings::default());
         let object = Map::from_iter([("query".to_owned(), Value::from("{ dataStarts }"))]);
         let (request, key) = graphql_request(object, state.api.today()).expect("a request");
         let future = run(&state, &Client(None), request, key);
