@@ -191,3 +191,61 @@ pub(crate) async fn record(
     log.write(&line);
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the writer's thread wrote, shared with the test.
+    #[derive(Clone, Default)]
+    struct Written(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Written {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn pending(log: &AccessLog) -> usize {
+        log.batch
+            .lines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    #[test]
+    fn a_batch_goes_when_full_and_the_rest_when_the_log_is_dropped() {
+        let written = Written::default();
+        let (writer, guard) = tracing_appender::non_blocking(written.clone());
+        let log = AccessLog::new(writer, false);
+        let line = [b'x'; 99].iter().chain(b"\n").copied().collect::<Vec<u8>>();
+        assert!(log.batch.push(&line), "the first line starts the delay");
+        assert!(!log.batch.push(&line));
+        assert_eq!(pending(&log), 200);
+        let full = BATCH_BYTES.div_ceil(line.len());
+        for _ in 2..full {
+            log.batch.push(&line);
+        }
+        assert_eq!(
+            pending(&log),
+            0,
+            "handed over once it held {BATCH_BYTES} bytes"
+        );
+        log.batch.push(b"last\n");
+        assert_eq!(pending(&log), 5);
+        // No runtime, so no timer: only dropping the log can hand the last line over.
+        drop(log);
+        drop(guard);
+        let written = written.0.lock().unwrap_or_else(PoisonError::into_inner);
+        assert_eq!(written.len(), full * line.len() + 5);
+        assert!(written.ends_with(b"x\nlast\n"));
+    }
+}
