@@ -72,6 +72,17 @@ pub fn corpus() -> Vec<(&'static str, String)> {
             "deep_list",
             nested("{ search(text: ", "[", "\"ba\"", "]", ") { label } }"),
         ),
+        // 3,000 deep: shallow enough for the parser's grammar (whose stack guard refuses the
+        // one above) and deep enough for its tree-builder to overflow a worker's stack. With
+        // the token limit lifted it aborted the server, until brackets were counted first.
+        (
+            "deep_list_3000",
+            format!(
+                "{{ search(text: {}\"ba\"{}) {{ label }} }}",
+                "[".repeat(3_000),
+                "]".repeat(3_000)
+            ),
+        ),
         (
             "deep_object",
             nested("{ search(text: ", "{a:", "1", "}", ") { label } }"),

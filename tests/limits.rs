@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use common::http::{GRAPHQL_RESPONSE, app, app_with, post, post_query, send};
-use mali_admin::graphql::{Limits, Operations, Policy};
+use mali_admin::graphql::{Limits, MAX_NESTING, Operations, Policy};
 use mali_admin::http::HttpSettings;
 
 /// GraphiQL's introspection query (graphql-js `getIntrospectionQuery` with every option on).
@@ -200,6 +200,46 @@ async fn more_than_two_thousand_tokens_are_refused_before_parsing() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn brackets_nested_past_sixty_four_are_refused_before_the_parser_recurses_into_them() {
+    // With the token limit lifted, a list 5,000 deep in an argument overflowed the parser's
+    // stack and aborted the server (pest recurses once per bracket). Now its nesting is counted
+    // with its tokens and the text refused with the parser's code before it is parsed.
+    let app = app_with(
+        &Policy {
+            limits: Limits {
+                tokens: usize::MAX,
+                ..Limits::default()
+            },
+            ..Policy::default()
+        },
+        HttpSettings::default(),
+    );
+    let list = |depth: usize| {
+        format!(
+            r#"{{ regions(asOf: {}"2009-04-01"{}) {{ name }} }}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+    };
+    // The operation's braces and the arguments' parentheses count too: 62, 64 and 65 deep.
+    for depth in [60, 62, 63, 5_000, 60_000] {
+        let reply = send(&app, post_query(&list(depth), GRAPHQL_RESPONSE)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+        let message = reply.json()["errors"][0]["message"].to_string();
+        if depth + 2 <= MAX_NESTING {
+            // Within the bound, it is parsed, and refused as a list where a date goes.
+            assert_eq!(reply.code(), "GRAPHQL_VALIDATION_FAILED", "{message}");
+        } else {
+            assert_eq!(reply.code(), "GRAPHQL_PARSE_FAILED", "{message}");
+            assert!(message.contains("more than 64 deep"), "{message}");
+        }
+    }
+    // Selection sets too, whatever the recursion limit says.
+    let braces = format!("{}{}", "{ a ".repeat(5_000), "}".repeat(5_000));
+    assert_eq!(refused(&app, &braces).await, "GRAPHQL_PARSE_FAILED");
 }
 
 #[tokio::test]

@@ -254,15 +254,33 @@ impl Budget {
     }
 }
 
-/// Counts the lexical tokens of a GraphQL text (the spec's punctuators, names, numbers and
-/// strings; whitespace, commas and comments are ignored), stopping once past `limit`: the
-/// cheapest refusal, made before the parser sees the text. A character no token starts with
-/// counts as one (the parser refuses it). Linear in the text, one pass, no allocation.
-pub fn count_tokens(text: &str, limit: usize) -> usize {
+/// How deep brackets (`{`, `[`, `(`) may nest in a text before it is parsed. async-graphql's
+/// parser refuses selection sets nested deeper than 64 once it has parsed them; its grammar
+/// recurses once per bracket, so this bound, checked first, is what keeps any text (a list
+/// thousands deep in an argument, with the token limit raised) from exhausting a worker's
+/// stack. It is not a setting: deeper selection sets could not be parsed anyway.
+pub const MAX_NESTING: usize = 64;
+
+/// What one pass over a query text found before it is parsed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lexed {
+    /// Lexical tokens: the spec's punctuators, names, numbers and strings (whitespace, commas
+    /// and comments are not tokens).
+    pub tokens: usize,
+    /// The deepest nesting of brackets outside strings and comments, among the tokens counted.
+    pub nesting: usize,
+}
+
+/// Counts the tokens of a GraphQL text and the depth of its brackets, stopping once past
+/// `token_limit` tokens: the cheapest refusals, made before the parser sees the text (a text
+/// over both limits is refused for its tokens). A character no token starts with counts as one (the parser refuses it). Linear in
+/// the text, one pass, no allocation.
+pub fn lex(text: &str, token_limit: usize) -> Lexed {
     let bytes = text.as_bytes();
     let mut at = 0;
     let mut tokens = 0;
-    while at < bytes.len() && tokens <= limit {
+    let (mut depth, mut nesting) = (0_usize, 0_usize);
+    while at < bytes.len() && tokens <= token_limit {
         match bytes[at] {
             b' ' | b'\t' | b'\n' | b'\r' | b',' => at += 1,
             b'#' => {
@@ -315,15 +333,41 @@ pub fn count_tokens(text: &str, limit: usize) -> usize {
                 }
                 tokens += 1;
             }
+            b'{' | b'[' | b'(' => {
+                at += 1;
+                tokens += 1;
+                depth += 1;
+                nesting = nesting.max(depth);
+            }
+            b'}' | b']' | b')' => {
+                // An unbalanced closer is the parser's to refuse.
+                at += 1;
+                tokens += 1;
+                depth = depth.saturating_sub(1);
+            }
             _ => {
-                // A punctuator, or a character the parser refuses: one token either way. A
-                // character of several bytes is skipped whole.
+                // Another punctuator, or a character the parser refuses: one token either way.
+                // A character of several bytes is skipped whole.
                 at += text[at..].chars().next().map_or(1, char::len_utf8);
                 tokens += 1;
             }
         }
     }
-    tokens
+    Lexed { tokens, nesting }
+}
+
+/// Refuses a text whose brackets nest deeper than [`MAX_NESTING`], with the code the parser
+/// gives the selection sets it refuses for their depth.
+pub(crate) fn check_nesting(lexed: Lexed) -> ServerResult<()> {
+    if lexed.nesting > MAX_NESTING {
+        return Err(coded(
+            format!(
+                "The document nests brackets ({{, [ or () more than {MAX_NESTING} deep, the most the parser takes"
+            ),
+            "GRAPHQL_PARSE_FAILED",
+        ));
+    }
+    Ok(())
 }
 
 /// What one walk of a document found, for the admission to weigh.
@@ -736,7 +780,7 @@ mod tests {
 
     #[test]
     fn tokens_are_counted_as_the_spec_lexes_them() {
-        let count = |text: &str| count_tokens(text, usize::MAX);
+        let count = |text: &str| lex(text, usize::MAX).tokens;
         assert_eq!(count("{ a }"), 3);
         assert_eq!(count("{ a, b,,, c } # { d e f"), 5);
         assert_eq!(
@@ -746,6 +790,23 @@ mod tests {
         assert_eq!(count(r#"{ a(x: """ block \""" "" still """) }"#), 8);
         assert_eq!(count("query { é }"), 4);
         // Stops counting past the limit.
-        assert_eq!(count_tokens(&"a ".repeat(100_000), 10), 11);
+        assert_eq!(lex(&"a ".repeat(100_000), 10).tokens, 11);
+    }
+
+    #[test]
+    fn brackets_are_nested_as_written_outside_strings_and_comments() {
+        let nesting = |text: &str| lex(text, usize::MAX).nesting;
+        assert_eq!(nesting("{ a }"), 1);
+        assert_eq!(nesting("{ a(x: [[1], [2]]) { b } } { c }"), 4);
+        assert_eq!(nesting(r#"{ a(x: "{[(" y: """ [[[ """) } # {{{{"#), 2);
+        // Unbalanced closers do not go below the top level.
+        assert_eq!(nesting("}}} { a }"), 1);
+        // Counted as far as the tokens are.
+        let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(lex(&deep, usize::MAX).nesting, 100_000);
+        assert_eq!(lex(&deep, 100).nesting, 101);
+        assert!(check_nesting(lex(&deep, usize::MAX)).is_err());
+        let at_the_bound = format!("{}1{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        assert!(check_nesting(lex(&at_the_bound, usize::MAX)).is_ok());
     }
 }

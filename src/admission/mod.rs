@@ -14,7 +14,7 @@ mod limits;
 mod operation;
 mod pipeline;
 
-pub use limits::{Budget, Limits, Measure, Policy, code, count_tokens};
+pub use limits::{Budget, Lexed, Limits, MAX_NESTING, Measure, Policy, code, lex};
 pub use pipeline::{Admitted, Operations, Refused};
 
 pub(crate) use limits::{actual_cost, apply as apply_limits};

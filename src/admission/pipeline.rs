@@ -183,8 +183,10 @@ impl Admission {
                 (prepared.doc.clone(), order, measure, plan)
             }
             None => {
-                let tokens = limits::count_tokens(&request.query, budget.tokens_left());
-                budget.check_tokens(tokens).map_err(Refused::Error)?;
+                let lexed = limits::lex(&request.query, budget.tokens_left());
+                budget.check_tokens(lexed.tokens).map_err(Refused::Error)?;
+                limits::check_nesting(lexed).map_err(Refused::Error)?;
+                let tokens = lexed.tokens;
                 let doc = async_graphql::parser::parse_query(&request.query).map_err(|error| {
                     Refused::Error(with_code(error.into(), "GRAPHQL_PARSE_FAILED"))
                 })?;

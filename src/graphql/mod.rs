@@ -21,8 +21,8 @@ use chrono::NaiveDate;
 use futures_util::future::Either;
 
 pub use crate::admission::{
-    Admitted, Budget, Limits, Measure, Operations, Policy, Refused, code as limit_code,
-    count_tokens,
+    Admitted, Budget, Lexed, Limits, MAX_NESTING, Measure, Operations, Policy, Refused,
+    code as limit_code, lex,
 };
 pub use crate::schema::{ApiError, BatchCounter, Date, LoaderStats, Today};
 pub use federation::{EntityResolvers, FederatedQuery, FederatedRoot};
