@@ -5,63 +5,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
-/// Kills the server when the test ends, passed or not.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The next line of stderr that contains `needle`; a missing line fails the test (after 20 s,
-/// so that it cannot hang) rather than passing.
-fn line_with(lines: &mpsc::Receiver<String>, needle: &str) -> String {
-    loop {
-        match lines.recv_timeout(Duration::from_secs(20)) {
-            Ok(line) if line.contains(needle) => return line,
-            Ok(_) => {}
-            Err(error) => panic!("no line with {needle:?} on stderr: {error}"),
-        }
-    }
-}
-
-/// The server started with `args`, the lines of its stderr, and its address.
-fn start(args: &[&str]) -> (Server, mpsc::Receiver<String>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mali-admin"))
-        .args(["--listen", "127.0.0.1", "--port", "0"])
-        .args(args)
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let server = Server(child);
-    let (send, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if send.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let listening = line_with(&lines, "listening: GraphiQL at http://");
-    let address = listening
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap()
-        .to_owned();
-    (server, lines, address)
-}
+use common::binary::{line_with, start};
 
 const BANKASS: &str = r#"{ cercle(code: "1903") { name } }"#;
 

@@ -404,3 +404,27 @@ async fn the_real_server_survives_bad_input_over_a_socket() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn the_real_server_outlives_a_list_nested_thousands_deep() {
+    // With the token limit raised, a list 3,000 deep in an argument overflowed a worker's stack
+    // in the parser and aborted the whole process; its brackets are now counted first.
+    let (mut server, _lines, address) = common::binary::start(&["--max-tokens", "100000"]);
+    let url = format!("http://{address}/graphql");
+    let client = reqwest::Client::new();
+    for depth in [3_000, 20_000] {
+        let query = format!(
+            r#"{{ regions(asOf: {}"2009-04-01"{}) {{ name }} }}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let reply = common::http::post_over_socket(&client, &url, &query).await;
+        assert_eq!(
+            reply["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED",
+            "{depth}: {reply}"
+        );
+    }
+    let reply = common::http::post_over_socket(&client, &url, GOOD).await;
+    assert_eq!(reply["data"]["cercle"]["name"], "Bankass");
+    assert!(server.0.try_wait().unwrap().is_none(), "the server stopped");
+}

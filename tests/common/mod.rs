@@ -1,6 +1,7 @@
 //! Shared set-up for the integration tests: the embedded data, built once per test binary.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod binary;
 pub mod http;
 
 use std::sync::{Arc, OnceLock};
