@@ -72,9 +72,10 @@ pub fn corpus() -> Vec<(&'static str, String)> {
             "deep_list",
             nested("{ search(text: ", "[", "\"ba\"", "]", ") { label } }"),
         ),
-        // 3,000 deep: shallow enough for the parser's grammar (whose stack guard refuses the
-        // one above) and deep enough for its tree-builder to overflow a worker's stack. With
-        // the token limit lifted it aborted the server, until brackets were counted first.
+        // 3,000 deep: the list above is so deep that pest 2.9's stack probe refused it, but
+        // this one passed pest's grammar and overflowed a worker's stack in async-graphql's
+        // tree-builder (`parse_value`). With the token limit lifted it aborted the server,
+        // until brackets were counted before parsing.
         (
             "deep_list_3000",
             format!(

@@ -186,7 +186,6 @@ impl Admission {
                 let lexed = limits::lex(&request.query, budget.tokens_left());
                 budget.check_tokens(lexed.tokens).map_err(Refused::Error)?;
                 limits::check_nesting(lexed).map_err(Refused::Error)?;
-                let tokens = lexed.tokens;
                 let doc = async_graphql::parser::parse_query(&request.query).map_err(|error| {
                     Refused::Error(with_code(error.into(), "GRAPHQL_PARSE_FAILED"))
                 })?;
@@ -199,7 +198,7 @@ impl Admission {
                 input_values::check_variables(&self.registry, &doc, name, &request.variables)
                     .map_err(Refused::Error)?;
                 let measure = Measure {
-                    tokens,
+                    tokens: lexed.tokens,
                     aliases: walked.aliases,
                     complexity: walked.complexity,
                 };
