@@ -6,6 +6,7 @@
 
 mod access_log;
 mod cache;
+mod cors;
 mod error;
 mod export;
 mod graphiql;
@@ -23,7 +24,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
@@ -33,13 +34,13 @@ use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
-use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::map_response_body::MapResponseBodyLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use access_log::AccessLog;
+pub use cors::Cors;
 pub use error::HttpError;
 pub use graphiql::ASSET_PATH as GRAPHIQL_ASSET_PATH;
 pub use graphql::{Media, TIMEOUT, negotiate};
@@ -95,13 +96,6 @@ impl Default for HttpSettings {
             rate_limit: None,
         }
     }
-}
-
-/// Which origins may call the API from a browser.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cors {
-    Any,
-    Origins(Vec<String>),
 }
 
 /// What the handlers share.
@@ -198,7 +192,7 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
                         .latency_unit(LatencyUnit::Micros),
                 ),
         )
-        .layer(cors(&state.settings.cors))
+        .layer(cors::CorsLayer::new(&state.settings.cors))
         // The compressing body holds its encoders' state inline (kilobytes): boxed once here,
         // not moved through every layer above.
         .layer(MapResponseBodyLayer::new(Body::new))
@@ -209,22 +203,6 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
                 .compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES)),
         );
     Router::new().fallback_service(middleware.service(routes))
-}
-
-fn cors(setting: &Cors) -> CorsLayer {
-    let layer = CorsLayer::new()
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::IF_NONE_MATCH])
-        .expose_headers([header::ETAG, HeaderName::from_static("x-request-id")])
-        .max_age(Duration::from_secs(86_400));
-    match setting {
-        Cors::Any => layer.allow_origin(Any),
-        Cors::Origins(origins) => layer.allow_origin(AllowOrigin::list(
-            origins
-                .iter()
-                .filter_map(|origin| HeaderValue::from_str(origin.trim()).ok()),
-        )),
-    }
 }
 
 /// Alive: the process answers.
