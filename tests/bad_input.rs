@@ -52,6 +52,23 @@ fn cases() -> Vec<Case> {
             code: Some("INVALID_JSON"),
         },
         Case {
+            name: "a parameter given twice",
+            request: || {
+                post(
+                    r#" {"query": "{ __typename }", "query": "{ dataVersion }"}"#,
+                    GRAPHQL_RESPONSE,
+                )
+            },
+            status: StatusCode::BAD_REQUEST,
+            code: Some("INVALID_JSON"),
+        },
+        Case {
+            name: "trailing text after the object",
+            request: || post(r#"{"query": "{ __typename }"} {}"#, GRAPHQL_RESPONSE),
+            status: StatusCode::BAD_REQUEST,
+            code: Some("INVALID_JSON"),
+        },
+        Case {
             name: "empty body",
             request: || post("", GRAPHQL_RESPONSE),
             status: StatusCode::BAD_REQUEST,

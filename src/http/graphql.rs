@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Request, Response as GqlResponse};
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -52,16 +52,22 @@ impl Media {
 /// before a wildcard; no header, or only wildcards, means `application/json` (as the spec asks
 /// until clients have moved to the new type).
 pub fn negotiate(headers: &HeaderMap) -> Result<Media, HttpError> {
-    let mut accept = String::new();
-    for value in headers.get_all(header::ACCEPT) {
-        let Ok(value) = value.to_str() else {
-            continue;
-        };
-        if !accept.is_empty() {
-            accept.push(',');
+    // Several `Accept` headers are one list; one, the common case, is read where it is.
+    let mut values = headers.get_all(header::ACCEPT).iter();
+    let joined: String;
+    let accept = match (values.next(), values.next()) {
+        (None, _) => "",
+        (Some(value), None) => value.to_str().unwrap_or(""),
+        (Some(_), Some(_)) => {
+            joined = headers
+                .get_all(header::ACCEPT)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(",");
+            &joined
         }
-        accept.push_str(value);
-    }
+    };
     if accept.trim().is_empty() {
         return Ok(Media::Json);
     }
@@ -70,7 +76,7 @@ pub fn negotiate(headers: &HeaderMap) -> Result<Media, HttpError> {
     let mut json: Option<(u32, bool)> = None;
     for range in accept.split(',') {
         let mut parts = range.split(';').map(str::trim);
-        let Some(media) = parts.next().map(str::to_ascii_lowercase) else {
+        let Some(media) = parts.next() else {
             continue;
         };
         let quality = parts
@@ -86,14 +92,14 @@ pub fn negotiate(headers: &HeaderMap) -> Result<Media, HttpError> {
                 _ => *slot = Some(candidate),
             }
         };
-        match media.as_str() {
-            "application/graphql-response+json" => admit(&mut graphql_response, true),
-            "application/json" => admit(&mut json, true),
-            "application/*" | "*/*" => {
-                admit(&mut graphql_response, false);
-                admit(&mut json, false);
-            }
-            _ => {}
+        let is = |name: &str| media.eq_ignore_ascii_case(name);
+        if is("application/graphql-response+json") {
+            admit(&mut graphql_response, true);
+        } else if is("application/json") {
+            admit(&mut json, true);
+        } else if is("application/*") || is("*/*") {
+            admit(&mut graphql_response, false);
+            admit(&mut json, false);
         }
     }
     let graphql_response = graphql_response.filter(|(q, _)| *q > 0);
@@ -132,24 +138,18 @@ pub async fn get(
     let client = Client::of(&state, &headers, connection.as_deref());
     let media = negotiate(&headers)?;
     let Query(params) = params.map_err(|error| HttpError::BadRequest(error.body_text()))?;
-    let mut object = Map::new();
-    if let Some(query) = params.query {
-        object.insert("query".into(), Value::String(query));
-    }
-    if let Some(name) = params.operation_name {
-        object.insert("operationName".into(), Value::String(name));
-    }
-    for (name, text) in [
-        ("variables", params.variables),
-        ("extensions", params.extensions),
-    ] {
-        if let Some(text) = text {
-            let value: Value = serde_json::from_str(&text)
-                .map_err(|error| HttpError::BadRequest(format!("`{name}` is not JSON: {error}")))?;
-            object.insert(name.into(), value);
-        }
-    }
-    let (request, key) = graphql_request(object, state.api.today())?;
+    let json = |name: &str, text: Option<String>| match text {
+        None => Ok(Value::Null),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|error| HttpError::BadRequest(format!("`{name}` is not JSON: {error}"))),
+    };
+    let params = Params {
+        query: params.query.map_or(Value::Null, Value::String),
+        operation_name: params.operation_name.map_or(Value::Null, Value::String),
+        variables: json("variables", params.variables)?,
+        extensions: json("extensions", params.extensions)?,
+    };
+    let (checked, key) = graphql_request(params, state.api.today())?;
 
     let etag = cache::etag(state.api.data_version(), state.api.today(), media.tag());
     // Only queries' answers are cached, so a cached answer needs no more checks. Otherwise a
@@ -163,7 +163,10 @@ pub async fn get(
             }
             outcome
         }
-        None => match state.api.admit(request, Operations::QueriesOnly) {
+        None => match state
+            .api
+            .admit(checked.into_request(&key), Operations::QueriesOnly)
+        {
             Err(Refused::NotAQuery(kind)) => return Err(HttpError::NotAQuery(kind)),
             Err(refused) => refusal(refused),
             Ok(admitted) => {
@@ -208,13 +211,14 @@ fn not_modified_response(state: &AppState, etag: HeaderValue) -> Response {
 /// `POST /graphql` with a JSON body: one request (an object) or a batch (an array).
 pub async fn post(
     State(state): State<Arc<AppState>>,
-    connection: Option<Extension<Connection>>,
-    headers: HeaderMap,
-    body: Body,
+    request: axum::extract::Request,
 ) -> Result<Response, HttpError> {
-    let client = Client::of(&state, &headers, connection.as_deref());
-    let media = negotiate(&headers)?;
-    check_content_type(&headers)?;
+    // The request's parts by reference: the `HeaderMap` extractor would copy them.
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+    let client = Client::of(&state, headers, parts.extensions.get::<Connection>());
+    let media = negotiate(headers)?;
+    check_content_type(headers)?;
     let limit = state.settings.max_body_bytes;
     // A declared length over the limit is refused before reading anything.
     let declared = headers
@@ -248,16 +252,19 @@ pub async fn post(
             "the body is empty: send a JSON object with a `query`".into(),
         ));
     }
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|error| HttpError::InvalidJson(error.to_string()))?;
     let today = state.api.today();
+    let invalid_json = |error: serde_json::Error| HttpError::InvalidJson(error.to_string());
+    // One request, the common case, is read straight into its parameters; anything else as
+    // JSON, to tell a batch from what is neither.
+    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{') {
+        let params: Params = serde_json::from_slice(&bytes).map_err(invalid_json)?;
+        let (checked, key) = graphql_request(params, today)?;
+        return Ok(run(&state, &client, checked, key)
+            .await?
+            .into_response(media));
+    }
+    let value: Value = serde_json::from_slice(&bytes).map_err(invalid_json)?;
     match value {
-        Value::Object(object) => {
-            let (request, key) = graphql_request(object, today)?;
-            Ok(run(&state, &client, request, key)
-                .await?
-                .into_response(media))
-        }
         Value::Array(items) => {
             if !state.settings.batching {
                 return Err(HttpError::BatchingDisabled);
@@ -273,12 +280,13 @@ pub async fn post(
             }
             let mut requests = Vec::with_capacity(items.len());
             for (index, item) in items.into_iter().enumerate() {
-                let Value::Object(object) = item else {
+                if !item.is_object() {
                     return Err(HttpError::BadRequest(format!(
                         "batch item {index} is not a JSON object"
                     )));
-                };
-                requests.push(graphql_request(object, today)?);
+                }
+                let params = Params::deserialize(item).map_err(invalid_json)?;
+                requests.push(graphql_request(params, today)?);
             }
             // One budget for the whole request: each operation is admitted, in order, against
             // what the earlier ones left, so a batch of ten costs what one request may. Every
@@ -287,10 +295,12 @@ pub async fn post(
             let mut budget = state.api.budget();
             let admitted: Vec<_> = requests
                 .into_iter()
-                .map(|(request, key)| {
-                    let admitted = state
-                        .api
-                        .admit_within(request, Operations::Any, &mut budget);
+                .map(|(checked, key)| {
+                    let admitted = state.api.admit_within(
+                        checked.into_request(&key),
+                        Operations::Any,
+                        &mut budget,
+                    );
                     (admitted, key)
                 })
                 .collect();
@@ -363,15 +373,49 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
     }
 }
 
-/// Checks the parameters' types and builds the request and its cache key.
+/// The parameters of a request (a POST body, a batch's item, a GET's query string), each as
+/// the client sent it; missing is `null`. Their types are checked by [`graphql_request`].
+#[derive(Debug, Default, Deserialize)]
+struct Params {
+    #[serde(default)]
+    query: Value,
+    #[serde(default, rename = "operationName")]
+    operation_name: Value,
+    #[serde(default)]
+    variables: Value,
+    #[serde(default)]
+    extensions: Value,
+}
+
+/// A request whose parameters passed their checks; it becomes async-graphql's request only
+/// when it is to be admitted, since a hit in the response cache needs nothing but its key.
+struct Checked {
+    variables: Map<String, Value>,
+    extensions: Vec<(String, async_graphql::Value)>,
+}
+
+impl Checked {
+    fn into_request(self, key: &CacheKey) -> Request {
+        let mut request = Request::new(key.query.clone()).variables(
+            async_graphql::Variables::from_json(Value::Object(self.variables)),
+        );
+        if let Some(name) = &key.operation {
+            request = request.operation_name(name.clone());
+        }
+        request.extensions.extend(self.extensions);
+        request
+    }
+}
+
+/// Checks the parameters' types and makes the request's cache key.
 fn graphql_request(
-    mut object: Map<String, Value>,
+    params: Params,
     today: chrono::NaiveDate,
-) -> Result<(Request, CacheKey), HttpError> {
-    let extensions = match object.remove("extensions") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(map)) => map,
-        Some(_) => {
+) -> Result<(Checked, CacheKey), HttpError> {
+    let extensions = match params.extensions {
+        Value::Null => Map::new(),
+        Value::Object(map) => map,
+        _ => {
             return Err(HttpError::BadRequest(
                 "`extensions` must be an object".into(),
             ));
@@ -382,54 +426,63 @@ fn graphql_request(
         .and_then(|value| value.get("sha256Hash"))
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let query = match object.remove("query") {
-        Some(Value::String(query)) => query,
-        None | Some(Value::Null) if persisted.is_some() => String::new(),
-        None | Some(Value::Null) => {
+    let query = match params.query {
+        Value::String(query) => query,
+        Value::Null if persisted.is_some() => String::new(),
+        Value::Null => {
             return Err(HttpError::BadRequest(
                 "the request has no `query` (a string)".into(),
             ));
         }
-        Some(_) => return Err(HttpError::BadRequest("`query` must be a string".into())),
+        _ => return Err(HttpError::BadRequest("`query` must be a string".into())),
     };
-    let operation = match object.remove("operationName") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(name)) => Some(name),
-        Some(_) => {
+    let operation = match params.operation_name {
+        Value::Null => None,
+        Value::String(name) => Some(name),
+        _ => {
             return Err(HttpError::BadRequest(
                 "`operationName` must be a string".into(),
             ));
         }
     };
-    let variables = match object.remove("variables") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(map)) => map,
-        Some(_) => {
+    let variables = match params.variables {
+        Value::Null => Map::new(),
+        Value::Object(map) => map,
+        _ => {
             return Err(HttpError::BadRequest(
                 "`variables` must be an object".into(),
             ));
         }
     };
+    let extensions = extensions
+        .into_iter()
+        .map(
+            |(name, value)| match async_graphql::Value::from_json(value) {
+                Ok(value) => Ok((name, value)),
+                Err(error) => Err(HttpError::BadRequest(format!(
+                    "extension `{name}` is not valid: {error}"
+                ))),
+            },
+        )
+        .collect::<Result<_, _>>()?;
     let key = CacheKey {
-        query: query.clone(),
+        query,
         persisted,
-        operation: operation.clone(),
-        variables: Value::Object(variables.clone()).to_string(),
+        operation,
+        variables: if variables.is_empty() {
+            "{}".to_owned()
+        } else {
+            Value::Object(variables.clone()).to_string()
+        },
         today,
     };
-    let mut request = Request::new(query).variables(async_graphql::Variables::from_json(
-        Value::Object(variables),
-    ));
-    if let Some(name) = operation {
-        request = request.operation_name(name);
-    }
-    for (name, value) in extensions {
-        let value = async_graphql::Value::from_json(value).map_err(|error| {
-            HttpError::BadRequest(format!("extension `{name}` is not valid: {error}"))
-        })?;
-        request.extensions.insert(name, value);
-    }
-    Ok((request, key))
+    Ok((
+        Checked {
+            variables,
+            extensions,
+        },
+        key,
+    ))
 }
 
 /// The answer to one operation.
@@ -467,20 +520,22 @@ impl Outcome {
 async fn run(
     state: &AppState,
     client: &Client,
-    request: Request,
+    checked: Checked,
     key: CacheKey,
 ) -> Result<Outcome, HttpError> {
     if let Some(outcome) = cached(state, &key) {
         client.charge(state, outcome.cost)?;
         return Ok(outcome);
     }
-    Ok(match state.api.admit(request, Operations::Any) {
-        Ok(admitted) => {
-            client.charge(state, admitted.measure.complexity)?;
-            execute(state, admitted, key).await
-        }
-        Err(refused) => refusal(refused),
-    })
+    Ok(
+        match state.api.admit(checked.into_request(&key), Operations::Any) {
+            Ok(admitted) => {
+                client.charge(state, admitted.measure.complexity)?;
+                execute(state, admitted, key).await
+            }
+            Err(refused) => refusal(refused),
+        },
+    )
 }
 
 /// The client a request comes from, for the rate limit (none when it is off).
@@ -660,9 +715,12 @@ mod tests {
             &ApiSettings::default(),
         );
         let state = AppState::new(Arc::new(api), super::super::HttpSettings::default());
-        let object = Map::from_iter([("query".to_owned(), Value::from("{ dataStarts }"))]);
-        let (request, key) = graphql_request(object, state.api.today()).expect("a request");
-        let future = run(&state, &Client(None), request, key);
+        let params = Params {
+            query: Value::from("{ dataStarts }"),
+            ..Params::default()
+        };
+        let (checked, key) = graphql_request(params, state.api.today()).expect("a request");
+        let future = run(&state, &Client(None), checked, key);
         assert!(std::mem::size_of_val(&future) < 2048);
     }
 
@@ -701,6 +759,17 @@ mod tests {
             .ok(),
             Some(Media::Json)
         );
+        assert_eq!(
+            negotiate(&accept("Application/GraphQL-Response+JSON")).ok(),
+            Some(Media::GraphqlResponse)
+        );
+        // Two `Accept` headers are one list.
+        let mut two = accept("application/json;q=0.5");
+        two.append(
+            header::ACCEPT,
+            HeaderValue::from_static("application/graphql-response+json"),
+        );
+        assert_eq!(negotiate(&two).ok(), Some(Media::GraphqlResponse));
         assert!(matches!(
             negotiate(&accept("text/html")),
             Err(HttpError::NotAcceptable)
