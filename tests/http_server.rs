@@ -449,6 +449,33 @@ async fn every_answer_carries_a_request_id_and_a_given_one_is_kept() {
 }
 
 #[tokio::test]
+async fn made_up_methods_are_counted_under_one_label() {
+    let app = app();
+    for method in ["BREW", "WHEN", "BREW"] {
+        let request = Request::builder()
+            .method(method)
+            .uri("/readyz")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            send_to(&app, request).await.status,
+            StatusCode::METHOD_NOT_ALLOWED
+        );
+    }
+    let text = send_to(&app, Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .text();
+    // Counted each time, through the handles registered on the first.
+    assert!(
+        text.contains(
+            r#"mali_admin_http_requests_total{route="/readyz",method="other",status="405"} 3"#
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("BREW") && !text.contains("WHEN"), "{text}");
+}
+
+#[tokio::test]
 async fn metrics_count_requests_errors_and_cache_hits() {
     let app = app();
     send_to(&app, post_query("{ nosuchfield }", GRAPHQL_RESPONSE)).await;

@@ -3,12 +3,15 @@
 //!
 //! The `metrics` facade records into one process-wide recorder, installed on first use.
 
-use std::sync::OnceLock;
-use std::time::Instant;
+use std::collections::HashMap;
+use std::sync::{OnceLock, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 pub const REQUESTS: &str = "mali_admin_http_requests_total";
@@ -58,18 +61,76 @@ pub fn handle() -> PrometheusHandle {
 /// Middleware: counts every request and times it.
 pub async fn track(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let method = method_label(request.method());
+    // A shared string: cloned, not copied.
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!(REQUESTS, "route" => route.clone(), "method" => method.clone(), "status" => status)
-        .increment(1);
-    metrics::histogram!(LATENCY, "route" => route, "method" => method)
-        .record(started.elapsed().as_secs_f64());
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    record(route, method, response.status(), started.elapsed());
     response
+}
+
+/// The request counter and latency histogram of one route, method and status.
+struct Handles {
+    method: &'static str,
+    status: StatusCode,
+    requests: Counter,
+    latency: Histogram,
+}
+
+/// Counts a request and records its latency, through handles registered on the first request
+/// of each route, method and status: registering on every request (the labels' strings, the
+/// recorder's lookup of them) cost about 3,000 of a cached answer's 55,700 instructions.
+fn record(route: &str, method: &'static str, status: StatusCode, latency: Duration) {
+    static HANDLES: OnceLock<RwLock<HashMap<String, Vec<Handles>>>> = OnceLock::new();
+    let handles = HANDLES.get_or_init(RwLock::default);
+    let record = |handles: &Handles| {
+        handles.requests.increment(1);
+        handles.latency.record(latency.as_secs_f64());
+    };
+    let find = |routes: &HashMap<String, Vec<Handles>>| -> Option<usize> {
+        routes
+            .get(route)?
+            .iter()
+            .position(|handles| handles.method == method && handles.status == status)
+    };
+    {
+        let routes = handles.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(index) = find(&routes) {
+            record(&routes[route][index]);
+            return;
+        }
+    }
+    let mut routes = handles.write().unwrap_or_else(PoisonError::into_inner);
+    if find(&routes).is_none() {
+        let status_label = status.as_u16().to_string();
+        routes.entry(route.to_owned()).or_default().push(Handles {
+            method,
+            status,
+            requests: metrics::counter!(REQUESTS, "route" => route.to_owned(), "method" => method, "status" => status_label),
+            latency: metrics::histogram!(LATENCY, "route" => route.to_owned(), "method" => method),
+        });
+    }
+    if let Some(index) = find(&routes) {
+        record(&routes[route][index]);
+    }
+}
+
+/// The method's label: any method but the standard ones is `other`, so that a client cannot
+/// grow the metrics without bound by sending made-up methods.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::OPTIONS => "OPTIONS",
+        Method::HEAD => "HEAD",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
+    }
 }
 
 pub fn count_error(code: &str) {
