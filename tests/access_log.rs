@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Command;
 
-use common::binary::{line_with, start};
+use common::binary::{line_with, start, start_logging};
 
 const BANKASS: &str = r#"{ cercle(code: "1903") { name } }"#;
 
@@ -91,6 +91,25 @@ async fn the_last_lines_are_written_when_the_server_stops() {
     assert!(
         rest.iter()
             .any(|line| line.contains(" access: POST /graphql 200 ")),
+        "{rest:#?}"
+    );
+}
+
+#[tokio::test]
+async fn rust_log_without_info_for_access_writes_no_line() {
+    let (mut server, lines, address) = start_logging(&[], "warn,mali_admin=info");
+    let url = format!("http://{address}/graphql");
+    let body = common::http::post_over_socket(&reqwest::Client::new(), &url, BANKASS).await;
+    assert_eq!(body["data"]["cercle"]["name"], "Bankass");
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(server.0.wait().unwrap().success());
+    let rest: Vec<String> = lines.iter().collect();
+    assert!(
+        !rest.iter().any(|line| line.contains(" access: ")),
         "{rest:#?}"
     );
 }

@@ -109,7 +109,8 @@ impl AccessLog {
         }
     }
 
-    fn enabled() -> bool {
+    /// Whether the log's filter lets access lines through (`RUST_LOG`, fixed at start-up).
+    pub fn enabled() -> bool {
         tracing::enabled!(target: "access", tracing::Level::INFO)
     }
 

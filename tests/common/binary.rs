@@ -29,10 +29,15 @@ pub fn line_with(lines: &mpsc::Receiver<String>, needle: &str) -> String {
 
 /// The server started with `args`, the lines of its stderr, and its address.
 pub fn start(args: &[&str]) -> (Server, mpsc::Receiver<String>, String) {
+    start_logging(args, "info")
+}
+
+/// [`start`] with `RUST_LOG` set to `filter` (which must let the `listening` line through).
+pub fn start_logging(args: &[&str], filter: &str) -> (Server, mpsc::Receiver<String>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mali-admin"))
         .args(["--listen", "127.0.0.1", "--port", "0"])
         .args(args)
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", filter)
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
