@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::{BoxFuture, join_all};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::cache::{self, CacheKey};
@@ -165,7 +166,7 @@ pub async fn get(
         }
         None => match state
             .api
-            .admit(checked.into_request(&key), Operations::QueriesOnly)
+            .admit(checked.into_request(&key)?, Operations::QueriesOnly)
         {
             Err(Refused::NotAQuery(kind)) => return Err(HttpError::NotAQuery(kind)),
             Err(refused) => refusal(refused),
@@ -257,7 +258,8 @@ pub async fn post(
     // One request, the common case, is read straight into its parameters; anything else as
     // JSON, to tell a batch from what is neither.
     if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{') {
-        let params: Params = serde_json::from_slice(&bytes).map_err(invalid_json)?;
+        let params: Params<Option<&RawValue>> =
+            serde_json::from_slice(&bytes).map_err(invalid_json)?;
         let (checked, key) = graphql_request(params, today)?;
         return Ok(run(&state, &client, checked, key)
             .await?
@@ -285,8 +287,9 @@ pub async fn post(
                         "batch item {index} is not a JSON object"
                     )));
                 }
-                let params = Params::deserialize(item).map_err(invalid_json)?;
-                requests.push(graphql_request(params, today)?);
+                let params = Params::<Value>::deserialize(item).map_err(invalid_json)?;
+                let (checked, key) = graphql_request(params, today)?;
+                requests.push((checked.into_request(&key)?, key));
             }
             // One budget for the whole request: each operation is admitted, in order, against
             // what the earlier ones left, so a batch of ten costs what one request may. Every
@@ -295,12 +298,10 @@ pub async fn post(
             let mut budget = state.api.budget();
             let admitted: Vec<_> = requests
                 .into_iter()
-                .map(|(checked, key)| {
-                    let admitted = state.api.admit_within(
-                        checked.into_request(&key),
-                        Operations::Any,
-                        &mut budget,
-                    );
+                .map(|(request, key)| {
+                    let admitted = state
+                        .api
+                        .admit_within(request, Operations::Any, &mut budget);
                     (admitted, key)
                 })
                 .collect();
@@ -374,11 +375,12 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
 }
 
 /// The parameters of a request (a POST body, a batch's item, a GET's query string), each as
-/// the client sent it; missing is `null`. Their types are checked by [`graphql_request`].
+/// the client sent it; missing is `null`. Their types are checked by [`graphql_request`]. The
+/// query is a JSON value (`Value`), or a POST body's own text of it (`Option<&RawValue>`).
 #[derive(Debug, Default, Deserialize)]
-struct Params {
+struct Params<Q> {
     #[serde(default)]
-    query: Value,
+    query: Q,
     #[serde(default, rename = "operationName")]
     operation_name: Value,
     #[serde(default)]
@@ -387,29 +389,78 @@ struct Params {
     extensions: Value,
 }
 
+/// A query parameter as the response cache keys it: the query's JSON string literal (in a POST
+/// body, the client's own bytes), so that a hit decodes no escapes; and the query's text, when
+/// it is already decoded.
+struct QueryParam {
+    literal: String,
+    text: Option<String>,
+}
+
+/// What a `query` parameter may be: a string, or `null` (absent).
+trait QueryValue {
+    /// `Ok(None)` for `null`; `Err(())` for anything but a string.
+    fn into_query(self) -> Result<Option<QueryParam>, ()>;
+}
+
+impl QueryValue for Value {
+    fn into_query(self) -> Result<Option<QueryParam>, ()> {
+        match self {
+            Value::Null => Ok(None),
+            Value::String(text) => Ok(Some(QueryParam {
+                literal: Value::String(text.clone()).to_string(),
+                text: Some(text),
+            })),
+            _ => Err(()),
+        }
+    }
+}
+
+impl QueryValue for Option<&RawValue> {
+    fn into_query(self) -> Result<Option<QueryParam>, ()> {
+        match self.map(RawValue::get) {
+            None | Some("null") => Ok(None),
+            Some(literal) if literal.starts_with('"') => Ok(Some(QueryParam {
+                literal: literal.to_owned(),
+                text: None,
+            })),
+            Some(_) => Err(()),
+        }
+    }
+}
+
 /// A request whose parameters passed their checks; it becomes async-graphql's request only
 /// when it is to be admitted, since a hit in the response cache needs nothing but its key.
 struct Checked {
+    /// The query's text, when it is already decoded (else it is decoded from the key's literal).
+    query: Option<String>,
     variables: Map<String, Value>,
     extensions: Vec<(String, async_graphql::Value)>,
 }
 
 impl Checked {
-    fn into_request(self, key: &CacheKey) -> Request {
-        let mut request = Request::new(key.query.clone()).variables(
-            async_graphql::Variables::from_json(Value::Object(self.variables)),
-        );
+    fn into_request(self, key: &CacheKey) -> Result<Request, HttpError> {
+        let query = match self.query {
+            Some(query) => query,
+            None if key.query.is_empty() => String::new(),
+            // A literal the JSON parser took as a string: it decodes.
+            None => serde_json::from_str(&key.query)
+                .map_err(|error| HttpError::InvalidJson(error.to_string()))?,
+        };
+        let mut request = Request::new(query).variables(async_graphql::Variables::from_json(
+            Value::Object(self.variables),
+        ));
         if let Some(name) = &key.operation {
             request = request.operation_name(name.clone());
         }
         request.extensions.extend(self.extensions);
-        request
+        Ok(request)
     }
 }
 
 /// Checks the parameters' types and makes the request's cache key.
 fn graphql_request(
-    params: Params,
+    params: Params<impl QueryValue>,
     today: chrono::NaiveDate,
 ) -> Result<(Checked, CacheKey), HttpError> {
     let extensions = match params.extensions {
@@ -426,15 +477,18 @@ fn graphql_request(
         .and_then(|value| value.get("sha256Hash"))
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let query = match params.query {
-        Value::String(query) => query,
-        Value::Null if persisted.is_some() => String::new(),
-        Value::Null => {
+    let query = match params.query.into_query() {
+        Ok(Some(query)) => query,
+        Ok(None) if persisted.is_some() => QueryParam {
+            literal: String::new(),
+            text: Some(String::new()),
+        },
+        Ok(None) => {
             return Err(HttpError::BadRequest(
                 "the request has no `query` (a string)".into(),
             ));
         }
-        _ => return Err(HttpError::BadRequest("`query` must be a string".into())),
+        Err(()) => return Err(HttpError::BadRequest("`query` must be a string".into())),
     };
     let operation = match params.operation_name {
         Value::Null => None,
@@ -466,7 +520,7 @@ fn graphql_request(
         )
         .collect::<Result<_, _>>()?;
     let key = CacheKey {
-        query,
+        query: query.literal,
         persisted,
         operation,
         variables: if variables.is_empty() {
@@ -478,6 +532,7 @@ fn graphql_request(
     };
     Ok((
         Checked {
+            query: query.text,
             variables,
             extensions,
         },
@@ -528,7 +583,10 @@ async fn run(
         return Ok(outcome);
     }
     Ok(
-        match state.api.admit(checked.into_request(&key), Operations::Any) {
+        match state
+            .api
+            .admit(checked.into_request(&key)?, Operations::Any)
+        {
             Ok(admitted) => {
                 client.charge(state, admitted.measure.complexity)?;
                 execute(state, admitted, key).await
@@ -722,6 +780,28 @@ mod tests {
         let (checked, key) = graphql_request(params, state.api.today()).expect("a request");
         let future = run(&state, &Client(None), checked, key);
         assert!(std::mem::size_of_val(&future) < 2048);
+    }
+
+    /// A POST body's query is keyed by its literal, escapes and all, and decoded only for a
+    /// request; a batch item's (already decoded) is keyed by its re-encoded literal.
+    #[test]
+    fn the_cache_keys_a_query_by_its_json_literal() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date");
+        let body = br#"{"query": "{ country\n{ name \u0020} }", "variables": {"b": 1, "a": 2}}"#;
+        let params: Params<Option<&RawValue>> = serde_json::from_slice(body).expect("params");
+        let (checked, key) = graphql_request(params, today).expect("a request");
+        assert_eq!(key.query, r#""{ country\n{ name \u0020} }""#);
+        assert_eq!(key.variables, r#"{"a":2,"b":1}"#);
+        let request = checked.into_request(&key).expect("a request");
+        assert_eq!(request.query, "{ country\n{ name  } }");
+        let item = serde_json::json!({"query": "{ country\n{ name } }"});
+        let params = Params::<Value>::deserialize(item).expect("params");
+        let (checked, key) = graphql_request(params, today).expect("a request");
+        assert_eq!(key.query, r#""{ country\n{ name } }""#);
+        assert_eq!(
+            checked.into_request(&key).expect("a request").query,
+            "{ country\n{ name } }"
+        );
     }
 
     fn accept(value: &'static str) -> HeaderMap {
