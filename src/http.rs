@@ -150,14 +150,6 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
     let routes = routes
         .route_layer(axum::middleware::from_fn(metrics::track))
         .with_state(state.clone());
-    // The access log's line per request (inside the request id's layers, which set the id).
-    let routes = match state.settings.access_log.clone() {
-        Some(log) => routes.layer(axum::middleware::from_fn_with_state(
-            Arc::new(log),
-            access_log::record,
-        )),
-        None => routes,
-    };
     // The layers every answer goes through, as one stack around the routes. `Router::layer`
     // would wrap each route in each layer, boxed, and clone and box the whole nest again for
     // every request; here one box is cloned per request (measured in BENCHMARKS.md, "The HTTP
@@ -201,6 +193,15 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
                 .gzip(true)
                 .br(true)
                 .compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES)),
+        )
+        // The access log's line per request: inside the request id's layers, which set the
+        // id, and inside compression, so that it counts the answer's own bytes.
+        .option_layer(
+            state
+                .settings
+                .access_log
+                .clone()
+                .map(access_log::AccessLogLayer::new),
         );
     Router::new().fallback_service(middleware.service(routes))
 }
