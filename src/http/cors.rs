@@ -103,9 +103,7 @@ where
     fn call(&mut self, request: Request<RequestBody>) -> Self::Future {
         let allow_origin = self.origins.allow(request.headers().get(header::ORIGIN));
         if request.method() == Method::OPTIONS {
-            CorsFuture::Preflight {
-                allow_origin: Some(allow_origin),
-            }
+            CorsFuture::Preflight { allow_origin }
         } else {
             CorsFuture::Answer {
                 inner: self.inner.call(request),
@@ -119,8 +117,7 @@ pin_project! {
     #[project = CorsFutureProjection]
     pub enum CorsFuture<F> {
         Answer { #[pin] inner: F, allow_origin: Option<HeaderValue> },
-        // `None` once answered.
-        Preflight { allow_origin: Option<Option<HeaderValue>> },
+        Preflight { allow_origin: Option<HeaderValue> },
     }
 }
 
@@ -154,7 +151,7 @@ where
                 headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS);
                 headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS);
                 headers.insert(header::ACCESS_CONTROL_MAX_AGE, MAX_AGE);
-                if let Some(origin) = allow_origin.take().flatten() {
+                if let Some(origin) = allow_origin.take() {
                     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
                 }
                 Poll::Ready(Ok(response))
