@@ -432,7 +432,8 @@ impl QueryValue for Option<&RawValue> {
 /// A request whose parameters passed their checks; it becomes async-graphql's request only
 /// when it is to be admitted, since a hit in the response cache needs nothing but its key.
 struct Checked {
-    /// The query's text, when it is already decoded (else it is decoded from the key's literal).
+    /// The query's text, when it is already decoded (a GET's, a batch item's, or empty for a
+    /// persisted query's hash alone); else it is decoded from the key's literal.
     query: Option<String>,
     variables: Map<String, Value>,
     extensions: Vec<(String, async_graphql::Value)>,
@@ -442,8 +443,7 @@ impl Checked {
     fn into_request(self, key: &CacheKey) -> Result<Request, HttpError> {
         let query = match self.query {
             Some(query) => query,
-            None if key.query.is_empty() => String::new(),
-            // A literal the JSON parser took as a string: it decodes.
+            // A POST body's literal, which the JSON parser took as a string: it decodes.
             None => serde_json::from_str(&key.query)
                 .map_err(|error| HttpError::InvalidJson(error.to_string()))?,
         };
