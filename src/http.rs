@@ -74,7 +74,8 @@ pub struct HttpSettings {
     pub cache_max_age: u64,
     /// Origins CORS admits.
     pub cors: Cors,
-    /// Where a line per request goes (`None`: no access log).
+    /// Where a line per request goes (`None`: no access log). Left out, too, when the log's
+    /// filter (`RUST_LOG`, fixed for the process) turns access lines off as the router is built.
     pub access_log: Option<AccessLog>,
     /// A budget over time per client (`RATE_LIMITED` past it); `None`: off.
     pub rate_limit: Option<RateSettings>,
@@ -201,6 +202,7 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
                 .settings
                 .access_log
                 .clone()
+                .filter(|_| AccessLog::enabled())
                 .map(access_log::AccessLogLayer::new),
         );
     Router::new().fallback_service(middleware.service(routes))

@@ -93,8 +93,7 @@ async fn main() -> anyhow::Result<()> {
     let router = http::router_with(
         Arc::new(api),
         http::HttpSettings {
-            // The log's filter is set for the process: off now, its layer would never write.
-            access_log: http::AccessLog::enabled().then_some(access_log),
+            access_log: Some(access_log),
             ..config.http_settings()
         },
     );

@@ -114,7 +114,7 @@ impl AccessLog {
     }
 
     /// Whether the log's filter lets access lines through (`RUST_LOG`, fixed at start-up).
-    pub fn enabled() -> bool {
+    pub(crate) fn enabled() -> bool {
         tracing::enabled!(target: "access", tracing::Level::INFO)
     }
 
@@ -215,7 +215,7 @@ where
     }
 
     fn call(&mut self, request: Request<RequestBody>) -> Self::Future {
-        let started = AccessLog::enabled().then(|| Started {
+        let started = Some(Started {
             at: Instant::now(),
             method: request.method().clone(),
             uri: request.uri().clone(),
