@@ -6,8 +6,9 @@
 mod common;
 
 use std::process::Command;
+use std::sync::mpsc;
 
-use common::binary::{line_with, start, start_logging};
+use common::binary::{Server, line_with, start, start_logging};
 
 const BANKASS: &str = r#"{ cercle(code: "1903") { name } }"#;
 
@@ -74,20 +75,26 @@ async fn with_json_logs_an_access_line_is_one_json_object() {
     );
 }
 
-#[tokio::test]
-async fn the_last_lines_are_written_when_the_server_stops() {
-    let (mut server, lines, address) = start(&[]);
+/// Asks the server for Bankass, stops it with SIGTERM at once (before the batch's delay has
+/// passed, most of the time), and returns what it wrote to stderr after starting.
+async fn ask_once_and_stop(
+    (mut server, lines, address): (Server, mpsc::Receiver<String>, String),
+) -> Vec<String> {
     let url = format!("http://{address}/graphql");
     let body = common::http::post_over_socket(&reqwest::Client::new(), &url, BANKASS).await;
     assert_eq!(body["data"]["cercle"]["name"], "Bankass");
-    // At once, before the batch's delay has passed, most of the time.
     let stopped = Command::new("kill")
         .args(["-TERM", &server.0.id().to_string()])
         .status()
         .unwrap();
     assert!(stopped.success());
     assert!(server.0.wait().unwrap().success());
-    let rest: Vec<String> = lines.iter().collect();
+    lines.iter().collect()
+}
+
+#[tokio::test]
+async fn the_last_lines_are_written_when_the_server_stops() {
+    let rest = ask_once_and_stop(start(&[])).await;
     assert!(
         rest.iter()
             .any(|line| line.contains(" access: POST /graphql 200 ")),
@@ -97,17 +104,7 @@ async fn the_last_lines_are_written_when_the_server_stops() {
 
 #[tokio::test]
 async fn rust_log_without_info_for_access_writes_no_line() {
-    let (mut server, lines, address) = start_logging(&[], "warn,mali_admin=info");
-    let url = format!("http://{address}/graphql");
-    let body = common::http::post_over_socket(&reqwest::Client::new(), &url, BANKASS).await;
-    assert_eq!(body["data"]["cercle"]["name"], "Bankass");
-    let stopped = Command::new("kill")
-        .args(["-TERM", &server.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    assert!(server.0.wait().unwrap().success());
-    let rest: Vec<String> = lines.iter().collect();
+    let rest = ask_once_and_stop(start_logging(&[], "warn,mali_admin=info")).await;
     assert!(
         !rest.iter().any(|line| line.contains(" access: ")),
         "{rest:#?}"
