@@ -1,9 +1,12 @@
 //! Prometheus metrics: requests and their latency by route, method and status, GraphQL errors
 //! by code, response cache hits and misses; rendered at `/metrics`.
 //!
-//! The `metrics` facade records into one process-wide recorder, installed on first use.
+//! The `metrics` facade records into one process-wide recorder, installed on first use. Its
+//! upkeep runs from the requests themselves (see [`UPKEEP_EVERY`]), not from a timer.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -20,42 +23,50 @@ pub const ERRORS: &str = "mali_admin_graphql_errors_total";
 pub const CACHE: &str = "mali_admin_response_cache_total";
 pub const NOT_MODIFIED: &str = "mali_admin_http_not_modified_total";
 
+/// Latency samples wait in the recorder until its upkeep folds them into the histograms'
+/// buckets. Without upkeep they pile up for as long as nothing scrapes `/metrics`: measured,
+/// 8.5 MB of resident memory for 450,000 cached answers, without end. Each thread keeps the
+/// recorder every this many requests, so that what waits stays under about 32 KB a thread
+/// (8-byte samples) whatever the traffic and however seldom `/metrics` is read.
+pub const UPKEEP_EVERY: u32 = 4096;
+
+/// Upkeeps the requests have run (for the test that proves they run).
+static UPKEEPS: AtomicU64 = AtomicU64::new(0);
+
 /// The process's recorder, installed on first call.
-pub fn handle() -> PrometheusHandle {
+pub fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
-    HANDLE
-        .get_or_init(|| {
-            let builder = PrometheusBuilder::new();
-            let builder = match builder.set_buckets_for_metric(
-                Matcher::Full(LATENCY.to_owned()),
-                &[
-                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-                    5.0, 10.0,
-                ],
-            ) {
-                Ok(builder) => builder,
-                Err(error) => {
-                    tracing::warn!(%error, "latency buckets refused; using summaries");
-                    PrometheusBuilder::new()
-                }
-            };
-            let recorder = builder.build_recorder();
-            let handle = recorder.handle();
-            if let Err(error) = metrics::set_global_recorder(recorder) {
-                tracing::warn!(%error, "another metrics recorder is installed; /metrics stays empty");
+    HANDLE.get_or_init(|| {
+        let builder = PrometheusBuilder::new();
+        let builder = match builder.set_buckets_for_metric(
+            Matcher::Full(LATENCY.to_owned()),
+            &[
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                10.0,
+            ],
+        ) {
+            Ok(builder) => builder,
+            Err(error) => {
+                tracing::warn!(%error, "latency buckets refused; using summaries");
+                PrometheusBuilder::new()
             }
-            metrics::describe_counter!(REQUESTS, "HTTP requests by route, method and status");
-            metrics::describe_histogram!(
-                LATENCY,
-                metrics::Unit::Seconds,
-                "HTTP request latency by route and method"
-            );
-            metrics::describe_counter!(ERRORS, "GraphQL and HTTP errors by extensions.code");
-            metrics::describe_counter!(CACHE, "Response cache lookups by result (hit, miss)");
-            metrics::describe_counter!(NOT_MODIFIED, "Conditional GETs answered 304");
-            handle
-        })
-        .clone()
+        };
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        if let Err(error) = metrics::set_global_recorder(recorder) {
+            tracing::warn!(%error, "another metrics recorder is installed; /metrics stays empty");
+        }
+        metrics::describe_counter!(REQUESTS, "HTTP requests by route, method and status");
+        metrics::describe_histogram!(
+            LATENCY,
+            metrics::Unit::Seconds,
+            "HTTP request latency by route and method"
+        );
+        metrics::describe_counter!(ERRORS, "GraphQL and HTTP errors by extensions.code");
+        metrics::describe_counter!(CACHE, "Response cache lookups by result (hit, miss)");
+        metrics::describe_counter!(NOT_MODIFIED, "Conditional GETs answered 304");
+        handle
+    })
 }
 
 /// Middleware: counts every request and times it.
@@ -88,6 +99,7 @@ fn record(route: &str, method: &'static str, status: StatusCode, latency: Durati
     let count = |handles: &Handles| {
         handles.requests.increment(1);
         handles.latency.record(latency.as_secs_f64());
+        keep_up();
     };
     let known = routes.read().unwrap_or_else(PoisonError::into_inner);
     if let Some(handles) = known.get(route).and_then(|all| all.iter().find(is_this)) {
@@ -110,6 +122,22 @@ fn record(route: &str, method: &'static str, status: StatusCode, latency: Durati
     };
     count(&handles);
     all.push(handles);
+}
+
+/// Runs the recorder's upkeep on every [`UPKEEP_EVERY`]th request of this thread.
+fn keep_up() {
+    thread_local! {
+        static SINCE_UPKEEP: Cell<u32> = const { Cell::new(0) };
+    }
+    let due = SINCE_UPKEEP.with(|since| {
+        let count = since.get() + 1;
+        since.set(if count == UPKEEP_EVERY { 0 } else { count });
+        count == UPKEEP_EVERY
+    });
+    if due {
+        handle().run_upkeep();
+        UPKEEPS.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// The method's label: any method but the standard ones is `other`, so that a client cannot
@@ -146,4 +174,39 @@ pub fn render() -> String {
     let handle = handle();
     handle.run_upkeep();
     handle.render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recorder_is_kept_by_the_requests_without_a_scrape() {
+        handle();
+        let before = UPKEEPS.load(Ordering::Relaxed);
+        // On a thread of its own, whose count starts at zero.
+        std::thread::spawn(|| {
+            for _ in 0..2 * UPKEEP_EVERY {
+                record(
+                    "/upkeep-test",
+                    "GET",
+                    StatusCode::OK,
+                    Duration::from_micros(40),
+                );
+            }
+        })
+        .join()
+        .expect("the recording thread");
+        assert!(UPKEEPS.load(Ordering::Relaxed) >= before + 2);
+        let text = render();
+        let line = text
+            .lines()
+            .find(|line| {
+                line.starts_with(LATENCY)
+                    && line.contains("/upkeep-test")
+                    && line.contains("le=\"+Inf\"")
+            })
+            .expect("the test route's latency histogram");
+        assert!(line.ends_with(&format!(" {}", 2 * UPKEEP_EVERY)), "{line}");
+    }
 }
