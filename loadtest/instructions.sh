@@ -46,8 +46,12 @@ text = "".join(line for line in open(path) if not line.startswith("#"))
 body = json.dumps({"query": text.replace("__ALIAS__", "q")})
 connection = http.client.HTTPConnection("127.0.0.1", port)
 for _ in range(count):
-    connection.request("POST", "/graphql", body,
-                       {"Content-Type": "application/json", "Accept": "application/json"})
+    # As wrk sends them: no Accept-Encoding (http.client would add `identity`).
+    connection.putrequest("POST", "/graphql", skip_accept_encoding=True)
+    for name, value in (("Content-Type", "application/json"), ("Accept", "application/json"),
+                        ("Content-Length", str(len(body)))):
+        connection.putheader(name, value)
+    connection.endheaders(body.encode())
     answer = connection.getresponse()
     data = answer.read()
     assert answer.status == 200 and b'"errors"' not in data, (answer.status, data[:300])

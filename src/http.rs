@@ -2,10 +2,11 @@
 //! GraphiQL at `/` (with its assets, see `graphiql.rs`), `/healthz` (alive),
 //! `/readyz` (data loaded), `/metrics` (Prometheus), `/export/…` (GeoJSON and CSV downloads,
 //! see `export.rs`), the map page at `/map` (see `map.rs`); with request ids, structured request logs,
-//! CORS and compression around them all.
+//! CORS and compression (see `compression.rs`) around them all.
 
 mod access_log;
 mod cache;
+mod compression;
 mod cors;
 mod error;
 mod export;
@@ -32,9 +33,6 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
-use tower_http::map_response_body::MapResponseBodyLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -186,15 +184,7 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
                 ),
         )
         .layer(cors::CorsLayer::new(&state.settings.cors))
-        // The compressing body holds its encoders' state inline (kilobytes): boxed once here,
-        // not moved through every layer above.
-        .layer(MapResponseBodyLayer::new(Body::new))
-        .layer(
-            CompressionLayer::new()
-                .gzip(true)
-                .br(true)
-                .compress_when(SizeAbove::new(1024).and(NotForContentType::IMAGES)),
-        )
+        .layer(compression::CompressionLayer)
         // The access log's line per request: inside the request id's layers, which set the
         // id, and inside compression, so that it counts the answer's own bytes.
         .option_layer(
