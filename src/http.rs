@@ -147,7 +147,7 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
     }
     let request_id = HeaderName::from_static("x-request-id");
     let routes = routes
-        .route_layer(axum::middleware::from_fn(metrics::track))
+        .route_layer(metrics::MetricsLayer)
         .with_state(state.clone());
     // The layers every answer goes through, as one stack around the routes. `Router::layer`
     // would wrap each route in each layer, boxed, and clone and box the whole nest again for

@@ -10,12 +10,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
 use axum::extract::{MatchedPath, Request};
 use axum::http::{Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::Response;
 use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
 
 pub const REQUESTS: &str = "mali_admin_http_requests_total";
 pub const LATENCY: &str = "mali_admin_http_request_duration_seconds";
@@ -69,16 +74,81 @@ pub fn handle() -> &'static PrometheusHandle {
     })
 }
 
-/// Middleware: counts every request and times it.
-pub async fn track(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = method_label(request.method());
-    // A shared string: cloned, not copied.
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let response = next.run(request).await;
-    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    record(route, method, response.status(), started.elapsed());
-    response
+/// Counts every request of a route and times it: a layer over each route (`route_layer`),
+/// where the router has matched the route's path. A layer rather than `from_fn`, which clones
+/// and boxes the route and boxes its future on every request.
+#[derive(Clone, Copy, Default)]
+pub struct MetricsLayer;
+
+impl<S> Layer<S> for MetricsLayer {
+    type Service = MetricsService<S>;
+
+    fn layer(&self, inner: S) -> MetricsService<S> {
+        MetricsService { inner }
+    }
+}
+
+#[derive(Clone)]
+pub struct MetricsService<S> {
+    inner: S,
+}
+
+impl<S, RequestBody> Service<Request<RequestBody>> for MetricsService<S>
+where
+    S: Service<Request<RequestBody>, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = MetricsFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<RequestBody>) -> Self::Future {
+        let started = Instant::now();
+        let method = method_label(request.method());
+        // A shared string: cloned, not copied.
+        let route = request.extensions().get::<MatchedPath>().cloned();
+        MetricsFuture {
+            inner: self.inner.call(request),
+            started,
+            method,
+            route,
+        }
+    }
+}
+
+pin_project! {
+    pub struct MetricsFuture<F> {
+        #[pin]
+        inner: F,
+        started: Instant,
+        method: &'static str,
+        route: Option<MatchedPath>,
+    }
+}
+
+impl<F, E> Future for MetricsFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let answered = ready!(this.inner.poll(cx));
+        if let Ok(response) = &answered {
+            let route = this.route.as_ref().map_or("unmatched", MatchedPath::as_str);
+            record(
+                route,
+                this.method,
+                response.status(),
+                this.started.elapsed(),
+            );
+        }
+        Poll::Ready(answered)
+    }
 }
 
 /// The request counter and latency histogram of one route, method and status.
