@@ -6,13 +6,13 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::BodyExt;
 use mali_admin::dataset::{DataSource, load_dataset};
 use mali_admin::graphql::{ApiSettings, build_api};
+use mali_admin::http::App;
 use mali_admin::http::{HttpSettings, router_with};
 use mali_admin::model::AdminGraph;
 use tower::ServiceExt;
@@ -29,7 +29,7 @@ const QUERIES: &[(&str, &str)] = &[
     ),
 ];
 
-fn router(response_cache_bytes: usize) -> Router {
+fn router(response_cache_bytes: usize) -> App {
     let dataset = load_dataset(&DataSource::Embedded).expect("the embedded data loads");
     let api = build_api(
         Arc::new(AdminGraph::build(dataset)),
@@ -45,7 +45,7 @@ fn router(response_cache_bytes: usize) -> Router {
 }
 
 /// Sends `body` and returns the answer's bytes, which must be a 200.
-async fn post(router: &Router, body: &str) -> axum::body::Bytes {
+async fn post(router: &App, body: &str) -> axum::body::Bytes {
     let request = Request::post("/graphql")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::ACCEPT, "application/graphql-response+json")

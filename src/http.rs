@@ -22,7 +22,6 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
@@ -33,6 +32,7 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::map_response_body::MapResponseBodyLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -118,17 +118,21 @@ impl AppState {
     }
 }
 
+/// The application: its routes inside the layers every answer goes through, as one service
+/// that hyper (or a test) calls, cloned for each request.
+pub type App = tower::util::BoxCloneSyncService<Request<Body>, Response, std::convert::Infallible>;
+
 /// The application's routes over `api`, with the default settings.
-pub fn router(api: Arc<Api>) -> Router {
+pub fn router(api: Arc<Api>) -> App {
     router_with(api, HttpSettings::default())
 }
 
 /// The application's routes over `api`.
-pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
+pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> App {
     // Install the recorder before the first request is counted.
     metrics::handle();
     let state = Arc::new(AppState::new(api, settings));
-    let mut routes = Router::new()
+    let mut routes = axum::Router::new()
         .route(GRAPHQL_PATH, get(graphql::get).post(graphql::post))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -154,6 +158,8 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
     // every request; here one box is cloned per request (measured in BENCHMARKS.md, "The HTTP
     // layer").
     let middleware = ServiceBuilder::new()
+        // Catching panics boxes the body of every answer in a type of its own.
+        .layer(MapResponseBodyLayer::new(Body::new))
         .layer(CatchPanicLayer::custom(|_| {
             // Never reached by design; if a handler panics the client still gets an answer.
             error::internal_error()
@@ -195,7 +201,9 @@ pub fn router_with(api: Arc<Api>, settings: HttpSettings) -> Router {
                 .filter(|_| AccessLog::enabled())
                 .map(access_log::AccessLogLayer::new),
         );
-    Router::new().fallback_service(middleware.service(routes))
+    // Served as it is, not as a router's fallback: a router around it would route every
+    // request again (about 1,500 instructions of a cached answer).
+    App::new(middleware.service(routes))
 }
 
 /// Alive: the process answers.
@@ -241,7 +249,7 @@ async fn metrics_text() -> Response {
 /// `shutdown` completes, then lets the requests under way finish.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    router: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     serve_with(listener, router, ServeSettings::default(), shutdown).await

@@ -185,7 +185,7 @@ use common::http::{GRAPHQL_RESPONSE, Reply, app, app_with, get, post_query};
 use mali_admin::graphql::Policy;
 use mali_admin::http::{Cors, HttpSettings};
 
-async fn send_to(app: &axum::Router, request: Request<Body>) -> Reply {
+async fn send_to(app: &mali_admin::http::App, request: Request<Body>) -> Reply {
     common::http::send(app, request).await
 }
 

@@ -22,7 +22,7 @@ const WHOLE_TREE_2010: &str = r#"{ regions(asOf: "2010-01-01") { name cercles { 
 
 /// Sends `query` as a POST accepting `application/graphql-response+json`; asserts it is
 /// refused before execution (400, no `data`) and returns its code.
-async fn refused(app: &axum::Router, query: &str) -> String {
+async fn refused(app: &mali_admin::http::App, query: &str) -> String {
     let reply = send(app, post_query(query, GRAPHQL_RESPONSE)).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
     assert!(reply.json().get("data").is_none(), "{}", reply.text());
@@ -409,7 +409,7 @@ async fn an_oversized_body_is_refused_with_413() {
 }
 
 /// The router with batching on.
-fn batching() -> axum::Router {
+fn batching() -> mali_admin::http::App {
     app_with(
         &Policy::default(),
         HttpSettings {

@@ -15,7 +15,7 @@ use mali_admin::http::{HttpSettings, RateKey, RateSettings, ServeSettings, route
 /// `{ regions { name } }` costs 1 + 10 × 1.
 const ELEVEN: &str = "{ regions { name } }";
 
-fn limited(key: RateKey, batching: bool) -> axum::Router {
+fn limited(key: RateKey, batching: bool) -> mali_admin::http::App {
     app_with(
         &Policy::default(),
         HttpSettings {

@@ -25,7 +25,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, header};
 use hyper::body::Incoming;
@@ -33,6 +32,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::Service;
+
+use super::App;
 
 /// Settings of the socket server.
 #[derive(Debug, Clone)]
@@ -77,7 +78,7 @@ impl Connection {
 /// drains (see the module's doc) and lets the requests under way finish.
 pub async fn serve_with(
     listener: TcpListener,
-    router: Router,
+    router: App,
     settings: ServeSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
@@ -169,7 +170,7 @@ pub async fn serve_with(
 pub fn serve_per_core(
     address: SocketAddr,
     workers: usize,
-    router: Router,
+    router: App,
     settings: ServeSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
     bound: impl FnOnce(SocketAddr),

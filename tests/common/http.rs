@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use mali_admin::graphql::{Api, ApiSettings, Policy, build_api_with};
+use mali_admin::http::App;
 use mali_admin::http::{HttpSettings, router_with};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -27,11 +27,11 @@ pub fn api_with(policy: &Policy) -> Arc<Api> {
 }
 
 /// The router with the default settings.
-pub fn app() -> Router {
+pub fn app() -> App {
     router_with(api_with(&Policy::default()), HttpSettings::default())
 }
 
-pub fn app_with(policy: &Policy, settings: HttpSettings) -> Router {
+pub fn app_with(policy: &Policy, settings: HttpSettings) -> App {
     router_with(api_with(policy), settings)
 }
 
@@ -64,7 +64,7 @@ impl Reply {
     }
 }
 
-pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+pub async fn send(app: &App, request: Request<Body>) -> Reply {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
