@@ -43,7 +43,7 @@ pub use error::HttpError;
 pub use graphiql::ASSET_PATH as GRAPHIQL_ASSET_PATH;
 pub use graphql::{Media, TIMEOUT, negotiate};
 pub use rate::{RateKey, RateSettings};
-pub use server::{Connection, ServeSettings, serve_per_core, serve_with};
+pub use server::{Connection, ServeSettings, armed_signal, serve_per_core, serve_with};
 
 use crate::graphql::Api;
 

@@ -136,13 +136,8 @@ async fn main() -> anyhow::Result<()> {
     let listener = TcpListener::bind(address)
         .await
         .with_context(|| format!("cannot listen on {address}"))?;
+    let shutdown = http::armed_signal(http::shutdown_signal()).await;
     listening(listener.local_addr()?);
-    http::serve_with(
-        listener,
-        router,
-        config.serve_settings(),
-        http::shutdown_signal(),
-    )
-    .await?;
+    http::serve_with(listener, router, config.serve_settings(), shutdown).await?;
     Ok(())
 }

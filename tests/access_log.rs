@@ -110,3 +110,21 @@ async fn rust_log_without_info_for_access_writes_no_line() {
         "{rest:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_sigterm_as_soon_as_the_server_listens_drains_it() {
+    // The signal's handlers are installed before the `listening` line: a SIGTERM that comes
+    // at once ends the server cleanly (exit 0, its last line written), never by the default
+    // action of the signal.
+    for round in 0..10 {
+        let (mut server, lines, _) = start(&[]);
+        let stopped = Command::new("kill")
+            .args(["-TERM", &server.0.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(stopped.success());
+        let status = server.0.wait().unwrap();
+        assert!(status.success(), "round {round}: {status}");
+        line_with(&lines, "shutting down");
+    }
+}

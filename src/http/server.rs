@@ -20,13 +20,15 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, header};
+use futures_util::future::{MaybeDone, maybe_done};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
@@ -250,9 +252,11 @@ pub fn serve_per_core(
         }
         return Err(error);
     }
-    bound(address);
-    // A thread of its own waits for the shutdown signal, then tells the workers.
+    // A thread of its own waits for the shutdown signal, then tells the workers. The signal is
+    // armed (its first poll installs the handlers) before the server says it listens: a SIGTERM
+    // that comes at once must drain the server, not kill it as the default action would.
     let signalled = stop.clone();
+    let (armed, arming) = std::sync::mpsc::channel::<()>();
     std::thread::Builder::new()
         .name("shutdown".to_owned())
         .spawn(move || {
@@ -260,10 +264,17 @@ pub fn serve_per_core(
                 .enable_all()
                 .build()
             {
-                runtime.block_on(shutdown);
+                runtime.block_on(async move {
+                    let shutdown = armed_signal(shutdown).await;
+                    let _ = armed.send(());
+                    shutdown.await;
+                });
             }
             let _ = signalled.send(true);
         })?;
+    // Sent once armed, or dropped if the thread could not make its runtime (the server stops).
+    let _ = arming.recv();
+    bound(address);
     let mut result = Ok(());
     for thread in threads {
         let ended = thread
@@ -275,6 +286,19 @@ pub fn serve_per_core(
         }
     }
     result
+}
+
+/// `shutdown` polled once: a signal's first poll installs its handlers, and a server must have
+/// them before it says it listens (until then SIGTERM kills it, undrained).
+pub async fn armed_signal<F: Future<Output = ()>>(shutdown: F) -> Pin<Box<MaybeDone<F>>> {
+    let mut shutdown = Box::pin(maybe_done(shutdown));
+    std::future::poll_fn(|cx| {
+        // Once done, it stays done (and ready).
+        let _ = shutdown.as_mut().poll(cx);
+        Poll::Ready(())
+    })
+    .await;
+    shutdown
 }
 
 /// A TCP socket for `address`'s family with `SO_REUSEADDR` (as `TcpListener::bind` sets it),
