@@ -111,6 +111,44 @@ async fn rust_log_without_info_for_access_writes_no_line() {
     );
 }
 
+/// The whole tree of 2010, on async-graphql's executor: several levels of the loaders, more
+/// than a millisecond in any build.
+const WHOLE_TREE_2010: &str = r#"{ regions(asOf: "2010-01-01") { name cercles { name communes { name urban population(year: 2009) } } } }"#;
+
+#[tokio::test]
+async fn an_answer_5xx_is_logged_as_an_error_without_the_access_lines() {
+    let (_server, lines, address) = start_logging(
+        &["--fast-path", "false", "--timeout-ms", "1"],
+        "warn,mali_admin=info",
+    );
+    let answer = reqwest::Client::new()
+        .post(format!("http://{address}/graphql"))
+        .json(&serde_json::json!({ "query": WHOLE_TREE_2010 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 503);
+    let line = line_with(&lines, "response failed");
+    assert!(line.contains("ERROR"), "{line}");
+    assert!(line.contains("status=503"), "{line}");
+    assert!(line.contains("route=\"/graphql\""), "{line}");
+}
+
+#[tokio::test]
+async fn request_spans_and_answer_lines_come_with_a_debug_filter() {
+    let (_server, lines, address) = start_logging(&[], "warn,mali_admin=info,tower_http=debug");
+    let body = common::http::post_over_socket(
+        &reqwest::Client::new(),
+        &format!("http://{address}/graphql"),
+        BANKASS,
+    )
+    .await;
+    assert_eq!(body["data"]["cercle"]["name"], "Bankass");
+    let line = line_with(&lines, "finished processing request");
+    assert!(line.contains("DEBUG"), "{line}");
+    assert!(line.contains("status=200"), "{line}");
+}
+
 #[tokio::test]
 async fn a_sigterm_as_soon_as_the_server_listens_drains_it() {
     // The signal's handlers are installed before the `listening` line: a SIGTERM that comes

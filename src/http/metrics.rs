@@ -74,7 +74,7 @@ pub fn handle() -> &'static PrometheusHandle {
     })
 }
 
-/// Counts every request of a route and times it: a layer over each route (`route_layer`),
+/// Counts every request of a route and times it, and logs the answers 5xx: a layer over each route (`route_layer`),
 /// where the router has matched the route's path. A layer rather than `from_fn`, which clones
 /// and boxes the route and boxes its future on every request.
 #[derive(Clone, Copy, Default)]
@@ -140,12 +140,18 @@ where
         let answered = ready!(this.inner.poll(cx));
         if let Ok(response) = &answered {
             let route = this.route.as_ref().map_or("unmatched", MatchedPath::as_str);
-            record(
-                route,
-                this.method,
-                response.status(),
-                this.started.elapsed(),
-            );
+            let status = response.status();
+            let latency = this.started.elapsed();
+            if status.is_server_error() {
+                tracing::error!(
+                    route,
+                    method = *this.method,
+                    status = status.as_u16(),
+                    latency_us = latency.as_micros() as u64,
+                    "response failed"
+                );
+            }
+            record(route, this.method, status, latency);
         }
         Poll::Ready(answered)
     }
