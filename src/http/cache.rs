@@ -28,6 +28,17 @@ pub struct CacheKey {
     pub today: NaiveDate,
 }
 
+/// Where a kept answer is found.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AnswerKey {
+    /// A GET's, or a batch item's, parameters.
+    Parameters(CacheKey),
+    /// A POST of one request, by its body's bytes: the same bytes read the same, so a repeated
+    /// POST is found before its JSON is read (that reading, and the key's making, were a tenth
+    /// of a cached answer's instructions).
+    Body { bytes: Bytes, today: NaiveDate },
+}
+
 /// The in-process response cache: serialized bodies of successful answers, bounded by their
 /// size in bytes (off with a budget of 0). Bounded by bytes, not by count: answers range from
 /// a few bytes to a whole tree's 30 KB or more, and a stream of distinct queries (a fresh alias
@@ -36,7 +47,7 @@ pub struct CacheKey {
 pub struct ResponseCache(Option<Arc<Mutex<Answers>>>);
 
 struct Answers {
-    lru: lru::LruCache<CacheKey, Cached>,
+    lru: lru::LruCache<AnswerKey, Cached>,
     bytes: usize,
     budget: usize,
     /// Lets an answer in the second time its key comes.
@@ -55,8 +66,12 @@ pub struct Cached {
 const KEYS_SEEN_ONCE: usize = 16_384;
 
 /// What an entry costs the budget: its body and the texts of its key.
-fn charge(key: &CacheKey, body: &Bytes) -> usize {
-    body.len() + key.query.len() + key.variables.len() + 64
+fn charge(key: &AnswerKey, body: &Bytes) -> usize {
+    let key_bytes = match key {
+        AnswerKey::Parameters(key) => key.query.len() + key.variables.len(),
+        AnswerKey::Body { bytes, .. } => bytes.len(),
+    };
+    body.len() + key_bytes + 64
 }
 
 impl ResponseCache {
@@ -74,7 +89,7 @@ impl ResponseCache {
         }))
     }
 
-    pub fn get(&self, key: &CacheKey) -> Option<Cached> {
+    pub fn get(&self, key: &AnswerKey) -> Option<Cached> {
         let cache = self.0.as_ref()?;
         let hit = cache
             .lock()
@@ -86,7 +101,7 @@ impl ResponseCache {
         hit
     }
 
-    pub fn put(&self, key: CacheKey, body: Bytes, points: u64) {
+    pub fn put(&self, key: AnswerKey, body: Bytes, points: u64) {
         let Some(cache) = &self.0 else { return };
         let mut answers = cache.lock().unwrap_or_else(PoisonError::into_inner);
         let cost = charge(&key, &body);
@@ -97,6 +112,15 @@ impl ResponseCache {
         // A body of its own size: the answer's buffer may have twice the room (a `Vec`
         // grown by doubling), which the budget would not see.
         let body = Bytes::copy_from_slice(&body);
+        // A request body's bytes may be a slice of the connection's read buffer, which the
+        // entry would keep whole.
+        let key = match key {
+            AnswerKey::Body { bytes, today } => AnswerKey::Body {
+                bytes: Bytes::copy_from_slice(&bytes),
+                today,
+            },
+            parameters => parameters,
+        };
         if let Some((old_key, old)) = answers.lru.push(key, Cached { body, cost: points }) {
             answers.bytes -= charge(&old_key, &old.body);
         }
@@ -167,12 +191,14 @@ mod tests {
 
     #[test]
     fn the_response_cache_is_bounded_and_can_be_off() {
-        let key = |n: u32| CacheKey {
-            query: format!("{{ q{n} }}"),
-            persisted: None,
-            operation: None,
-            variables: "{}".into(),
-            today: NaiveDate::default(),
+        let key = |n: u32| {
+            AnswerKey::Parameters(CacheKey {
+                query: format!("{{ q{n} }}"),
+                persisted: None,
+                operation: None,
+                variables: "{}".into(),
+                today: NaiveDate::default(),
+            })
         };
         let body = |n: u32| Bytes::from(vec![b'0' + n as u8; 100]);
         // Room for two entries of 100 + 7 + 2 + 64 bytes, not three.

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::cache::{self, CacheKey};
+use super::cache::{self, AnswerKey, CacheKey};
 use super::error::HttpError;
 use super::server::Connection;
 use super::{AppState, metrics};
@@ -150,7 +150,8 @@ pub async fn get(
         variables: json("variables", params.variables)?,
         extensions: json("extensions", params.extensions)?,
     };
-    let (checked, key) = graphql_request(params, state.api.today())?;
+    let (checked, parameters) = graphql_request(params, state.api.today())?;
+    let key = AnswerKey::Parameters(parameters.clone());
 
     let etag = cache::etag(state.api.data_version(), state.api.today(), media.tag());
     // Only queries' answers are cached, so a cached answer needs no more checks. Otherwise a
@@ -166,7 +167,7 @@ pub async fn get(
         }
         None => match state
             .api
-            .admit(checked.into_request(&key)?, Operations::QueriesOnly)
+            .admit(checked.into_request(&parameters)?, Operations::QueriesOnly)
         {
             Err(Refused::NotAQuery(kind)) => return Err(HttpError::NotAQuery(kind)),
             Err(refused) => refusal(refused),
@@ -258,10 +259,18 @@ pub async fn post(
     // One request, the common case, is read straight into its parameters; anything else as
     // JSON, to tell a batch from what is neither.
     if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{') {
+        let key = AnswerKey::Body {
+            bytes: bytes.clone(),
+            today,
+        };
+        if let Some(outcome) = cached(&state, &key) {
+            client.charge(&state, outcome.cost)?;
+            return Ok(outcome.into_response(media));
+        }
         let params: Params<Option<&RawValue>> =
             serde_json::from_slice(&bytes).map_err(invalid_json)?;
-        let (checked, key) = graphql_request(params, today)?;
-        return Ok(run(&state, &client, checked, key)
+        let (checked, parameters) = graphql_request(params, today)?;
+        return Ok(run(&state, &client, checked, &parameters, key)
             .await?
             .into_response(media));
     }
@@ -289,7 +298,7 @@ pub async fn post(
                 }
                 let params = Params::<Value>::deserialize(item).map_err(invalid_json)?;
                 let (checked, key) = graphql_request(params, today)?;
-                requests.push((checked.into_request(&key)?, key));
+                requests.push((checked.into_request(&key)?, AnswerKey::Parameters(key)));
             }
             // One budget for the whole request: each operation is admitted, in order, against
             // what the earlier ones left, so a batch of ten costs what one request may. Every
@@ -570,22 +579,19 @@ impl Outcome {
     }
 }
 
-/// Runs one operation of a POST: from the response cache, or admitted and executed; either is
-/// charged to the client's budget over time first.
+/// Runs one operation of a POST, whose answer the response cache does not hold (under
+/// `key`): admitted, charged to the client's budget over time, and executed.
 async fn run(
     state: &AppState,
     client: &Client,
     checked: Checked,
-    key: CacheKey,
+    parameters: &CacheKey,
+    key: AnswerKey,
 ) -> Result<Outcome, HttpError> {
-    if let Some(outcome) = cached(state, &key) {
-        client.charge(state, outcome.cost)?;
-        return Ok(outcome);
-    }
     Ok(
         match state
             .api
-            .admit(checked.into_request(&key)?, Operations::Any)
+            .admit(checked.into_request(parameters)?, Operations::Any)
         {
             Ok(admitted) => {
                 client.charge(state, admitted.measure.complexity)?;
@@ -626,7 +632,7 @@ fn refusal(refused: Refused) -> Outcome {
 }
 
 /// The answer the response cache holds for `key`.
-fn cached(state: &AppState, key: &CacheKey) -> Option<Outcome> {
+fn cached(state: &AppState, key: &AnswerKey) -> Option<Outcome> {
     state.cache.get(key).map(|cached| Outcome {
         body: cached.body,
         request_error: false,
@@ -640,11 +646,11 @@ fn cached(state: &AppState, key: &CacheKey) -> Option<Outcome> {
 /// it), and caches an answer without errors. Boxed: with async-graphql's executor inside, its
 /// future is kilobytes, which every handler's future would otherwise carry (and move) on each
 /// request, the response cache's hits included.
-fn execute(state: &AppState, admitted: Admitted, key: CacheKey) -> BoxFuture<'_, Outcome> {
+fn execute(state: &AppState, admitted: Admitted, key: AnswerKey) -> BoxFuture<'_, Outcome> {
     Box::pin(execute_within_limit(state, admitted, key))
 }
 
-async fn execute_within_limit(state: &AppState, mut admitted: Admitted, key: CacheKey) -> Outcome {
+async fn execute_within_limit(state: &AppState, mut admitted: Admitted, key: AnswerKey) -> Outcome {
     let cost = admitted.measure.complexity;
     let deadline = state
         .settings
@@ -765,20 +771,60 @@ mod tests {
 
     /// Execution's future is boxed, so a request's future stays small: 968 bytes for `run`
     /// (debug build), 6,368 with execution inline.
-    #[test]
-    fn a_request_s_future_does_not_carry_execution_s() {
+    fn state() -> AppState {
         let dataset = load_dataset(&DataSource::Embedded).expect("the embedded data loads");
         let api = build_api(
             Arc::new(AdminGraph::build(dataset)),
             &ApiSettings::default(),
         );
-        let state = AppState::new(Arc::new(api), super::super::HttpSettings::default());
+        AppState::new(Arc::new(api), super::super::HttpSettings::default())
+    }
+
+    #[tokio::test]
+    async fn a_repeated_post_is_kept_under_its_body_s_bytes() {
+        let state = Arc::new(state());
+        let body = r#"{"query": "{ cercle(code: \"1903\") { name } }"}"#;
+        // Kept the second time a key comes (the doorkeeper).
+        for _ in 0..2 {
+            let request = axum::extract::Request::post("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from(body))
+                .expect("a request");
+            let response = post(State(state.clone()), request)
+                .await
+                .expect("an answer");
+            assert_eq!(response.status(), axum::http::StatusCode::OK);
+        }
+        let key = |body: &'static str| AnswerKey::Body {
+            bytes: Bytes::from_static(body.as_bytes()),
+            today: state.api.today(),
+        };
+        let kept = state.cache.get(&key(body)).expect("kept under its body");
+        assert!(
+            kept.body
+                .starts_with(br#"{"data":{"cercle":{"name":"Bankass"}}"#),
+            "{:?}",
+            String::from_utf8_lossy(&kept.body)
+        );
+        // Other bytes are another key, even when they read the same.
+        let spaced = r#"{ "query": "{ cercle(code: \"1903\") { name } }"}"#;
+        assert!(state.cache.get(&key(spaced)).is_none());
+    }
+
+    #[test]
+    fn a_request_s_future_does_not_carry_execution_s() {
+        let state = state();
         let params = Params {
             query: Value::from("{ dataStarts }"),
             ..Params::default()
         };
-        let (checked, key) = graphql_request(params, state.api.today()).expect("a request");
-        let future = run(&state, &Client(None), checked, key);
+        let today = state.api.today();
+        let (checked, parameters) = graphql_request(params, today).expect("a request");
+        let key = AnswerKey::Body {
+            bytes: Bytes::from_static(br#"{"query": "{ dataStarts }"}"#),
+            today,
+        };
+        let future = run(&state, &Client(None), checked, &parameters, key);
         assert!(std::mem::size_of_val(&future) < 2048);
     }
 
