@@ -3,7 +3,7 @@
 //!
 //! A request without that header cannot be given a compressed answer, so it goes around
 //! tower-http's layer: that layer's body holds its encoders' state inline (kilobytes), copied
-//! three times on the way out of it, and the layer cost about 4,000 of a cached answer's 46,000
+//! three times on the way out of it, and the layer cost about 2,500 of a cached answer's 44,900
 //! instructions (BENCHMARKS.md, "Issue 17, seventh session"). Such an answer gets only what the
 //! layer would have added to it: `Vary: accept-encoding`, on the answers it would compress for
 //! a client that asked. A test below sends the same answers through both and compares them.
