@@ -12,13 +12,12 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request};
 use libfuzzer_sys::fuzz_target;
 use mali_admin::dataset::{DataSource, load_dataset};
 use mali_admin::graphql::{ApiSettings, Policy, build_api_with};
-use mali_admin::http::{HttpSettings, router_with};
+use mali_admin::http::{App, HttpSettings, router_with};
 use mali_admin::model::AdminGraph;
 use tower::ServiceExt;
 
@@ -35,8 +34,8 @@ const PATHS: [&str; 7] = [
     "/nope",
 ];
 
-fn router() -> &'static (Router, tokio::runtime::Runtime) {
-    static ROUTER: OnceLock<(Router, tokio::runtime::Runtime)> = OnceLock::new();
+fn router() -> &'static (App, tokio::runtime::Runtime) {
+    static ROUTER: OnceLock<(App, tokio::runtime::Runtime)> = OnceLock::new();
     ROUTER.get_or_init(|| {
         let dataset = load_dataset(&DataSource::Embedded).expect("the embedded data loads");
         let graph = Arc::new(AdminGraph::build(dataset));
