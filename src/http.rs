@@ -295,3 +295,32 @@ pub async fn shutdown_signal() {
     }
     tracing::info!("shutting down");
 }
+
+/// Status, headers (sorted, `name: first | second`) and body of an answer: what the tests of
+/// a layer compare with the answer of the tower-http layer it replaces.
+#[cfg(test)]
+async fn answer_parts(response: Response) -> (StatusCode, Vec<String>, Vec<u8>) {
+    use http_body_util::BodyExt;
+    let status = response.status();
+    let headers = response.headers();
+    let mut lines: Vec<String> = headers
+        .keys()
+        .map(|name| {
+            let values: Vec<&str> = headers
+                .get_all(name)
+                .iter()
+                .map(|value| value.to_str().unwrap_or("(not text)"))
+                .collect();
+            format!("{name}: {}", values.join(" | "))
+        })
+        .collect();
+    lines.sort();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes()
+        .to_vec();
+    (status, lines, body)
+}

@@ -39,21 +39,25 @@ impl<S: Clone> Layer<S> for CompressionLayer {
     type Service = CompressionService<S>;
 
     fn layer(&self, inner: S) -> CompressionService<S> {
-        let boxed: fn(CompressionBody<Body>) -> Body = Body::new;
-        let compressing = tower::ServiceBuilder::new()
-            .layer(MapResponseBodyLayer::new(boxed))
-            .layer(
-                tower_http::compression::CompressionLayer::new()
-                    .gzip(true)
-                    .br(true)
-                    .compress_when(compress_when()),
-            )
-            .service(inner.clone());
         CompressionService {
+            compressing: compressing(inner.clone()),
             plain: inner,
-            compressing,
         }
     }
+}
+
+/// tower-http's compression over `inner`, as the server configures it.
+fn compressing<S>(inner: S) -> Compressing<S> {
+    let boxed: fn(CompressionBody<Body>) -> Body = Body::new;
+    tower::ServiceBuilder::new()
+        .layer(MapResponseBodyLayer::new(boxed))
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .br(true)
+                .compress_when(compress_when()),
+        )
+        .service(inner)
 }
 
 #[derive(Clone)]
@@ -152,8 +156,7 @@ fn vary_by_encoding(response: &mut Response<Body>) {
 mod tests {
     use std::convert::Infallible;
 
-    use axum::http::{HeaderMap, StatusCode};
-    use http_body_util::BodyExt;
+    use axum::http::StatusCode;
     use tower::ServiceExt;
     use tower::service_fn;
 
@@ -199,48 +202,23 @@ mod tests {
         }))
     }
 
-    /// tower-http's layer as this server used it before, the body boxed after it.
-    fn tower_http_layer(inner: Route) -> Compressing<Route> {
-        let boxed: fn(CompressionBody<Body>) -> Body = Body::new;
-        tower::ServiceBuilder::new()
-            .layer(MapResponseBodyLayer::new(boxed))
-            .layer(
-                tower_http::compression::CompressionLayer::new()
-                    .gzip(true)
-                    .br(true)
-                    .compress_when(compress_when()),
-            )
-            .service(inner)
-    }
-
-    /// Status, headers (each name's values in order), and body of an answer.
-    async fn parts(response: Response<Body>) -> (StatusCode, Vec<String>, Vec<u8>) {
-        let status = response.status();
-        let headers = header_lines(response.headers());
-        let body = response
-            .into_body()
-            .collect()
+    /// Status, headers and body of what `service` answers a POST with `accept_encoding`.
+    async fn answer<S>(
+        service: S,
+        accept_encoding: Option<&str>,
+    ) -> (StatusCode, Vec<String>, Vec<u8>)
+    where
+        S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+    {
+        let mut request = Request::post("/graphql");
+        if let Some(accept) = accept_encoding {
+            request = request.header(header::ACCEPT_ENCODING, accept);
+        }
+        let response = service
+            .oneshot(request.body(Body::empty()).expect("a request"))
             .await
-            .expect("a body")
-            .to_bytes()
-            .to_vec();
-        (status, headers, body)
-    }
-
-    fn header_lines(headers: &HeaderMap) -> Vec<String> {
-        let mut lines: Vec<String> = headers
-            .keys()
-            .map(|name| {
-                let values: Vec<&str> = headers
-                    .get_all(name)
-                    .iter()
-                    .map(|value| value.to_str().unwrap_or("(not text)"))
-                    .collect();
-                format!("{name}: {}", values.join(" | "))
-            })
-            .collect();
-        lines.sort();
-        lines
+            .unwrap_or_else(|never| match never {});
+        super::super::answer_parts(response).await
     }
 
     #[tokio::test]
@@ -250,7 +228,7 @@ mod tests {
             for content_type in ["application/json", "image/png", "text/html; charset=utf-8"] {
                 for vary in [None, Some("accept"), Some("Accept-Encoding")] {
                     for (encoded, range) in [(false, false), (true, false), (false, true)] {
-                        let answer = Answer {
+                        let answer_kind = Answer {
                             bytes,
                             content_type,
                             vary,
@@ -263,26 +241,11 @@ mod tests {
                             Some("br;q=1, gzip;q=0.5"),
                             Some("identity"),
                         ] {
-                            let request = || {
-                                let mut builder = Request::post("/graphql");
-                                if let Some(accept) = accept {
-                                    builder = builder.header(header::ACCEPT_ENCODING, accept);
-                                }
-                                builder.body(Body::empty()).expect("a request")
-                            };
-                            let ours = CompressionLayer
-                                .layer(route(answer))
-                                .oneshot(request())
-                                .await
-                                .unwrap_or_else(|never| match never {});
-                            let theirs = tower_http_layer(route(answer))
-                                .oneshot(request())
-                                .await
-                                .unwrap_or_else(|never| match never {});
+                            // tower-http's layer alone, as the server had it.
                             assert_eq!(
-                                parts(ours).await,
-                                parts(theirs).await,
-                                "{answer:?} {accept:?}"
+                                answer(CompressionLayer.layer(route(answer_kind)), accept).await,
+                                answer(compressing(route(answer_kind)), accept).await,
+                                "{answer_kind:?} {accept:?}"
                             );
                             compared += 1;
                         }
@@ -295,41 +258,20 @@ mod tests {
 
     #[tokio::test]
     async fn a_large_answer_is_compressed_only_for_a_client_that_asks() {
-        let answer = Answer {
+        let large = Answer {
             bytes: 30_000,
             content_type: "application/json",
             vary: None,
             encoded: false,
             range: false,
         };
-        let asked = Request::post("/graphql")
-            .header(header::ACCEPT_ENCODING, "gzip")
-            .body(Body::empty())
-            .expect("a request");
-        let (_, headers, body) = parts(
-            CompressionLayer
-                .layer(route(answer))
-                .oneshot(asked)
-                .await
-                .unwrap_or_else(|never| match never {}),
-        )
-        .await;
+        let (_, headers, body) = answer(CompressionLayer.layer(route(large)), Some("gzip")).await;
         assert!(
             headers.contains(&"content-encoding: gzip".to_owned()),
             "{headers:?}"
         );
         assert!(body.len() < 1_000, "{} bytes", body.len());
-        let not_asked = Request::post("/graphql")
-            .body(Body::empty())
-            .expect("a request");
-        let (_, headers, body) = parts(
-            CompressionLayer
-                .layer(route(answer))
-                .oneshot(not_asked)
-                .await
-                .unwrap_or_else(|never| match never {}),
-        )
-        .await;
+        let (_, headers, body) = answer(CompressionLayer.layer(route(large)), None).await;
         assert!(
             headers.contains(&"vary: accept-encoding".to_owned()),
             "{headers:?}"

@@ -166,8 +166,7 @@ mod tests {
     use std::time::Duration;
 
     use axum::body::Body;
-    use axum::http::{HeaderMap, HeaderName, StatusCode};
-    use http_body_util::BodyExt;
+    use axum::http::{HeaderName, StatusCode};
     use tower::ServiceExt;
     use tower::service_fn;
 
@@ -217,32 +216,7 @@ mod tests {
             .oneshot(request)
             .await
             .unwrap_or_else(|never| match never {});
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("a body")
-            .to_bytes()
-            .to_vec();
-        (status, header_lines(&headers), body)
-    }
-
-    fn header_lines(headers: &HeaderMap) -> Vec<String> {
-        let mut lines: Vec<String> = headers
-            .keys()
-            .map(|name| {
-                let values: Vec<&str> = headers
-                    .get_all(name)
-                    .iter()
-                    .map(|value| value.to_str().unwrap_or("(not text)"))
-                    .collect();
-                format!("{name}: {}", values.join(" | "))
-            })
-            .collect();
-        lines.sort();
-        lines
+        super::super::answer_parts(response).await
     }
 
     #[tokio::test]
