@@ -2,7 +2,7 @@
 # Instructions a request costs the server, counted by callgrind: repeatable on a noisy machine
 # where rates and CPU times are not (BENCHMARKS.md, "Issue 17, sixth session").
 #
-#   bash loadtest/instructions.sh [--requests N] [--log FILTER] BINARY QUERY_FILE [SERVER ARGS...]
+#   bash loadtest/instructions.sh [--requests N] [--log FILTER] [--fresh] BINARY QUERY_FILE [SERVER ARGS...]
 #
 # Starts BINARY under `valgrind --tool=callgrind` with one worker and instrumentation off, waits
 # until its geometry is warm (that thread's work is not a request's), sends 50 requests of
@@ -10,18 +10,25 @@
 # answer, then counts the user-space instructions of N more (default 2,000) over one
 # keep-alive connection, and prints them per request. `--log` is the server's RUST_LOG
 # (default `warn,mali_admin=info`: no access lines, as the load test's `cached` mode).
+# `--fresh` gives each request a new alias, as the load test's fresh modes: no cache keyed by the
+# text can hit (add `--response-cache 0` as a server argument for the `cache-off-fresh` mode).
+# `--keep FILE` keeps callgrind's output there, for callgrind_annotate.
 # Needs valgrind (Debian's package) and python3. The kernel's share is not counted.
 set -euo pipefail
 requests=2000
 filter="warn,mali_admin=info"
+fresh=0
+keep=
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) requests=$2; shift 2 ;;
     --log) filter=$2; shift 2 ;;
+    --fresh) fresh=1; shift ;;
+    --keep) keep=$2; shift 2 ;;
     *) break ;;
   esac
 done
-[ $# -ge 2 ] || { sed -n '2,13p' "$0"; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,16p' "$0"; exit 2; }
 binary=$1 query=$2
 shift 2
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
@@ -37,15 +44,17 @@ for _ in $(seq 1 1200); do
   sleep 0.5
 done
 grep -q "geometry ready" "$work/log" || { echo "the server's geometry never got ready" >&2; exit 1; }
-# Sends N keep-alive POSTs of the query and checks each answer is a 200 without errors.
+# Sends N keep-alive POSTs of the query (the alias `q`, or with --fresh `f<ROUND>_<n>`) and
+# checks each answer is a 200 without errors.
 send() {
-  python3 - "$port" "$1" "$query" <<'PY'
+  python3 - "$port" "$1" "$query" "$fresh" "$2" <<'PY'
 import http.client, json, sys
-port, count, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+port, count, path, fresh, round = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1", sys.argv[5]
 text = "".join(line for line in open(path) if not line.startswith("#"))
-body = json.dumps({"query": text.replace("__ALIAS__", "q")})
 connection = http.client.HTTPConnection("127.0.0.1", port)
-for _ in range(count):
+for n in range(count):
+    alias = f"f{round}_{n}" if fresh else "q"
+    body = json.dumps({"query": text.replace("__ALIAS__", alias)})
     # As wrk sends them: no Accept-Encoding (http.client would add `identity`).
     connection.putrequest("POST", "/graphql", skip_accept_encoding=True)
     for name, value in (("Content-Type", "application/json"), ("Accept", "application/json"),
@@ -57,10 +66,11 @@ for _ in range(count):
     assert answer.status == 200 and b'"errors"' not in data, (answer.status, data[:300])
 PY
 }
-send 50
+send 50 warm
 callgrind_control -i on $pid >/dev/null
-send "$requests"
+send "$requests" counted
 callgrind_control -i off $pid >/dev/null
 callgrind_control -d $pid >/dev/null
+[ -z "$keep" ] || cp "$work/out.1" "$keep"
 total=$(awk '/^totals:/ {print $2; exit}' "$work/out.1")
 echo "$(basename "$binary") $(basename "$query"): $((total / requests)) instructions a request ($requests requests, RUST_LOG=$filter)"
