@@ -181,6 +181,30 @@ async fn queries_with_errors_or_unplanned_fields_go_to_the_generic_executor() {
     assert!(fast.is_none());
 }
 
+/// A document the fast path can plan but async-graphql's rules refuse: the plan's validation
+/// takes the request's document, and the generic executor that then answers parses it again.
+#[tokio::test]
+async fn a_planned_document_that_the_rules_refuse_gets_their_errors() {
+    let api = api(true);
+    for query in [
+        r#"query($unused: Int) { cercle(code: "0204") { name } }"#,
+        r#"{ cercle(code: "0204") { name } } fragment Unused on Cercle { name }"#,
+    ] {
+        let mut admitted = api.admit(Request::new(query), Operations::Any).unwrap();
+        assert!(api.run_fast(&mut admitted).await.is_none(), "{query}");
+        let after = api.run(admitted).await;
+        let fresh = api
+            .run(api.admit(Request::new(query), Operations::Any).unwrap())
+            .await;
+        assert_eq!(after.errors.len(), 1, "{query}: {:?}", after.errors);
+        assert!(after.data == async_graphql::Value::Null, "{query}");
+        assert_eq!(
+            serde_json::to_value(&after.errors).unwrap(),
+            serde_json::to_value(&fresh.errors).unwrap()
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_fast_path_loads_one_batch_per_level() {
     let api = api(true);

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::registry::Registry;
-use async_graphql::{ObjectType, Request, ServerError, Value};
+use async_graphql::{ObjectType, Request, ServerError, Value, Variables};
 use lru::LruCache;
 use sha2::{Digest, Sha256};
 
@@ -63,12 +63,108 @@ pub enum Operations {
 /// A request that passed admission, with its parsed document, ready to execute.
 #[derive(Debug)]
 pub struct Admitted {
-    pub(crate) request: Request,
-    pub(crate) order: Arc<FieldOrder>,
+    /// The request, without its document: async-graphql's executor gets it in
+    /// [`Admitted::into_request`], only when the fast path does not answer.
+    request: Request,
+    document: Document,
+    /// The answer's field order, when the admission knows it already; else worked out from
+    /// the document when the generic executor runs (the fast path writes in order itself).
+    order: Option<Arc<FieldOrder>>,
     /// What the admission charged it: its tokens, aliases and list-aware cost.
     pub measure: Measure,
     /// Where the fast path keeps the plan of a cached document's operation.
     pub(crate) plan: Option<Arc<PlanSlot>>,
+}
+
+/// Where an admitted request's parsed document is. A cached one is shared, not copied for each
+/// request: its copy is made only for async-graphql, which takes a document by value.
+enum Document {
+    Cached(Arc<Prepared>),
+    Parsed(ExecutableDocument),
+    /// Given to the fast path's validation ([`Admitted::take_document`]); the generic
+    /// executor parses the text again, which only a document that failed that validation needs.
+    Taken,
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(match self {
+            Document::Cached(_) => "Cached",
+            Document::Parsed(_) => "Parsed",
+            Document::Taken => "Taken",
+        })
+    }
+}
+
+impl Admitted {
+    /// The parsed document (`None` once taken).
+    pub(crate) fn document(&self) -> Option<&ExecutableDocument> {
+        match &self.document {
+            Document::Cached(prepared) => Some(&prepared.doc),
+            Document::Parsed(doc) => Some(doc),
+            Document::Taken => None,
+        }
+    }
+
+    /// The name of the operation the request runs, if it gives one.
+    pub(crate) fn operation_name(&self) -> Option<&str> {
+        self.request.operation_name.as_deref()
+    }
+
+    pub(crate) fn variables(&self) -> &Variables {
+        &self.request.variables
+    }
+
+    /// The document by value, for async-graphql: the request's own, or a copy of the cached one.
+    pub(crate) fn take_document(&mut self) -> Option<ExecutableDocument> {
+        match std::mem::replace(&mut self.document, Document::Taken) {
+            Document::Cached(prepared) => {
+                let doc = prepared.doc.clone();
+                self.document = Document::Cached(prepared);
+                Some(doc)
+            }
+            Document::Parsed(doc) => Some(doc),
+            Document::Taken => None,
+        }
+    }
+
+    /// The request for async-graphql's executor, with its document, and the order its answer's
+    /// fields must be put in.
+    pub(crate) fn into_request(mut self) -> (Request, Arc<FieldOrder>) {
+        let order = match (self.order.take(), self.document()) {
+            (Some(order), _) => order,
+            (None, Some(doc)) => Arc::new(FieldOrder::of(
+                doc,
+                self.request.operation_name.as_deref(),
+                &self.request.variables,
+            )),
+            (None, None) => {
+                let name = self.request.operation_name.clone();
+                let variables = self.request.variables.clone();
+                // The text parsed at admission, so it parses again; if it did not, the
+                // executor would report it and no field would need ordering.
+                Arc::new(self.request.parsed_query().map_or_else(
+                    |_| FieldOrder::default(),
+                    |doc| FieldOrder::of(doc, name.as_deref(), &variables),
+                ))
+            }
+        };
+        let mut request = self.request;
+        if let Some(doc) = match self.document {
+            Document::Cached(prepared) => Some(prepared.doc.clone()),
+            Document::Parsed(doc) => Some(doc),
+            Document::Taken => None,
+        } {
+            request.set_parsed_query(doc);
+        }
+        (request, order)
+    }
+
+    /// The answer's field order (as [`Admitted::into_request`] gives it).
+    #[cfg(test)]
+    fn field_order(self) -> Arc<FieldOrder> {
+        self.into_request().1
+    }
 }
 
 /// Why a request was not admitted.
@@ -144,7 +240,7 @@ impl Admission {
             .as_ref()
             .and_then(|cache| lock(cache).get(&request.query).cloned());
         let name = request.operation_name.as_deref();
-        let (doc, order, measure, plan) = match cached {
+        let (document, order, measure, plan) = match cached {
             Some(prepared) => {
                 self.check_kind(&prepared.doc, name, operations)?;
                 input_values::check_variables(
@@ -175,12 +271,11 @@ impl Admission {
                 // for an operation without any.
                 let (order, plan) =
                     if prepared.operation_name.as_deref() == name && !prepared.takes_variables {
-                        (prepared.order.clone(), Some(prepared.plan.clone()))
+                        (Some(prepared.order.clone()), Some(prepared.plan.clone()))
                     } else {
-                        let order = FieldOrder::of(&prepared.doc, name, &request.variables);
-                        (Arc::new(order), None)
+                        (None, None)
                     };
-                (prepared.doc.clone(), order, measure, plan)
+                (Document::Cached(prepared), order, measure, plan)
             }
             None => {
                 let lexed = limits::lex(&request.query, budget.tokens_left());
@@ -203,37 +298,36 @@ impl Admission {
                     complexity: walked.complexity,
                 };
                 budget.charge(measure).map_err(Refused::Error)?;
-                let order = Arc::new(FieldOrder::of(&doc, name, &request.variables));
-                let mut plan = None;
                 // Only documents that keep the limits are kept, so hostile ones do not evict
                 // others.
-                if let Some(cache) = self.documents.as_ref().filter(|_| {
+                match self.documents.as_ref().filter(|_| {
                     self.doorkeeper
                         .as_ref()
                         .is_some_and(|doorkeeper| lock(doorkeeper).admits(&request.query))
                 }) {
-                    let prepared = Prepared {
-                        doc: doc.clone(),
-                        operation_name: name.map(str::to_owned),
-                        order: order.clone(),
-                        measure,
-                        takes_variables: doc
-                            .operations
-                            .iter()
-                            .any(|(_, operation)| !operation.node.variable_definitions.is_empty()),
-                        plan: Arc::default(),
-                    };
-                    if !prepared.takes_variables {
-                        plan = Some(prepared.plan.clone());
+                    Some(cache) => {
+                        let order = Arc::new(FieldOrder::of(&doc, name, &request.variables));
+                        let prepared = Arc::new(Prepared {
+                            operation_name: name.map(str::to_owned),
+                            order: order.clone(),
+                            measure,
+                            takes_variables: doc.operations.iter().any(|(_, operation)| {
+                                !operation.node.variable_definitions.is_empty()
+                            }),
+                            plan: Arc::default(),
+                            doc,
+                        });
+                        let plan = (!prepared.takes_variables).then(|| prepared.plan.clone());
+                        lock(cache).put(request.query.clone(), prepared.clone());
+                        (Document::Cached(prepared), Some(order), measure, plan)
                     }
-                    lock(cache).put(request.query.clone(), Arc::new(prepared));
+                    None => (Document::Parsed(doc), None, measure, None),
                 }
-                (doc, order, measure, plan)
             }
         };
-        request.set_parsed_query(doc);
         Ok(Admitted {
             request,
+            document,
             order,
             measure,
             plan,
@@ -466,7 +560,7 @@ mod tests {
             request.operation_name = Some(name.to_owned());
             let admitted = admission.admit(request, Operations::Any).unwrap();
             let mut data = async_graphql::value!({"country": {"name": "Mali", "code": "ML"}});
-            admitted.order.apply(&mut data);
+            admitted.field_order().apply(&mut data);
             data.to_string()
         };
         assert_eq!(order("A"), r#"{country: {name: "Mali", code: "ML"}}"#);

@@ -187,12 +187,8 @@ impl Api {
         admitted: Admitted,
         deadline: Option<std::time::Instant>,
     ) -> Option<Response> {
-        let Admitted {
-            request,
-            order,
-            measure,
-            ..
-        } = admitted;
+        let measure = admitted.measure;
+        let (request, order) = admitted.into_request();
         let mut response = self.execute_admitted(request, deadline).await?;
         order.apply(&mut response.data);
         // The cost, as Shopify's API gives it: what the admission charged, and what the
@@ -218,15 +214,15 @@ impl Api {
         if !self.fast_path || self.federated() {
             return None;
         }
-        let plan = match &admitted.plan {
+        let plan = match admitted.plan.clone() {
             Some(slot) => match slot.get() {
                 Some(plan) => plan.clone(),
                 None => {
-                    let plan = self.plan(&mut admitted.request).await;
+                    let plan = self.plan(admitted).await;
                     slot.get_or_init(|| plan).clone()
                 }
             },
-            None => self.plan(&mut admitted.request).await,
+            None => self.plan(admitted).await,
         }?;
         fast_path::execute(
             &plan,
@@ -239,23 +235,28 @@ impl Api {
     }
 
     /// The fast path's plan of a request's operation, if it has one and the document is valid.
-    async fn plan(&self, request: &mut Request) -> Option<Arc<fast_path::Plan>> {
+    /// Its validation takes the request's own document (a cached one is copied).
+    async fn plan(&self, admitted: &mut Admitted) -> Option<Arc<fast_path::Plan>> {
         let ServedSchema::Plain(schema) = &self.schema else {
             return None;
         };
-        let variables = request.variables.clone();
-        let operation_name = request.operation_name.clone();
-        let doc = request.parsed_query().ok()?;
-        let operation = admission::selected_operation(doc, operation_name.as_deref())?;
-        let plan = fast_path::compile(doc, operation, &variables, &self.graph, self.today())?;
+        let doc = admitted.document()?;
+        let operation = admission::selected_operation(doc, admitted.operation_name())?;
+        let plan = fast_path::compile(
+            doc,
+            operation,
+            admitted.variables(),
+            &self.graph,
+            self.today(),
+        )?;
         // async-graphql validates a document only as part of executing it, and offers no
         // validation alone: execute it in introspection-only mode, where the data fields answer
         // null without running, and take the plan only if no rule refused the document.
         let mut probe = Request::new(String::new())
-            .variables(variables)
+            .variables(admitted.variables().clone())
             .only_introspection();
-        probe.operation_name = operation_name;
-        probe.set_parsed_query(doc.clone());
+        probe.operation_name = admitted.operation_name().map(str::to_owned);
+        probe.set_parsed_query(admitted.take_document()?);
         schema
             .execute(probe)
             .await
