@@ -15,7 +15,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::{BoxFuture, join_all};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::cache::{self, AnswerKey, CacheKey};
@@ -150,8 +149,8 @@ pub async fn get(
         variables: json("variables", params.variables)?,
         extensions: json("extensions", params.extensions)?,
     };
-    let (checked, parameters) = graphql_request(params, state.api.today())?;
-    let key = AnswerKey::Parameters(parameters.clone());
+    let checked = graphql_request(params)?;
+    let key = AnswerKey::Parameters(checked.cache_key(state.api.today()));
 
     let etag = cache::etag(state.api.data_version(), state.api.today(), media.tag());
     // Only queries' answers are cached, so a cached answer needs no more checks. Otherwise a
@@ -167,7 +166,7 @@ pub async fn get(
         }
         None => match state
             .api
-            .admit(checked.into_request(&parameters)?, Operations::QueriesOnly)
+            .admit(checked.into_request(), Operations::QueriesOnly)
         {
             Err(Refused::NotAQuery(kind)) => return Err(HttpError::NotAQuery(kind)),
             Err(refused) => refusal(refused),
@@ -267,10 +266,8 @@ pub async fn post(
             client.charge(&state, outcome.cost)?;
             return Ok(outcome.into_response(media));
         }
-        let params: Params<Option<&RawValue>> =
-            serde_json::from_slice(&bytes).map_err(invalid_json)?;
-        let (checked, parameters) = graphql_request(params, today)?;
-        return Ok(run(&state, &client, checked, &parameters, key)
+        let params: Params = serde_json::from_slice(&bytes).map_err(invalid_json)?;
+        return Ok(run(&state, &client, graphql_request(params)?, key)
             .await?
             .into_response(media));
     }
@@ -296,9 +293,10 @@ pub async fn post(
                         "batch item {index} is not a JSON object"
                     )));
                 }
-                let params = Params::<Value>::deserialize(item).map_err(invalid_json)?;
-                let (checked, key) = graphql_request(params, today)?;
-                requests.push((checked.into_request(&key)?, AnswerKey::Parameters(key)));
+                let params = Params::deserialize(item).map_err(invalid_json)?;
+                let checked = graphql_request(params)?;
+                let key = AnswerKey::Parameters(checked.cache_key(today));
+                requests.push((checked.into_request(), key));
             }
             // One budget for the whole request: each operation is admitted, in order, against
             // what the earlier ones left, so a batch of ten costs what one request may. Every
@@ -384,12 +382,11 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), HttpError> {
 }
 
 /// The parameters of a request (a POST body, a batch's item, a GET's query string), each as
-/// the client sent it; missing is `null`. Their types are checked by [`graphql_request`]. The
-/// query is a JSON value (`Value`), or a POST body's own text of it (`Option<&RawValue>`).
+/// the client sent it; missing is `null`. Their types are checked by [`graphql_request`].
 #[derive(Debug, Default, Deserialize)]
-struct Params<Q> {
+struct Params {
     #[serde(default)]
-    query: Q,
+    query: Value,
     #[serde(default, rename = "operationName")]
     operation_name: Value,
     #[serde(default)]
@@ -398,80 +395,47 @@ struct Params<Q> {
     extensions: Value,
 }
 
-/// A query parameter as the response cache keys it: the query's JSON string literal (in a POST
-/// body, the client's own bytes), so that a hit decodes no escapes; and the query's text, when
-/// it is already decoded.
-struct QueryParam {
-    literal: String,
-    text: Option<String>,
-}
-
-/// What a `query` parameter may be: a string, or `null` (absent).
-trait QueryValue {
-    /// `Ok(None)` for `null`; `Err(())` for anything but a string.
-    fn into_query(self) -> Result<Option<QueryParam>, ()>;
-}
-
-impl QueryValue for Value {
-    fn into_query(self) -> Result<Option<QueryParam>, ()> {
-        match self {
-            Value::Null => Ok(None),
-            Value::String(text) => Ok(Some(QueryParam {
-                literal: Value::String(text.clone()).to_string(),
-                text: Some(text),
-            })),
-            _ => Err(()),
-        }
-    }
-}
-
-impl QueryValue for Option<&RawValue> {
-    fn into_query(self) -> Result<Option<QueryParam>, ()> {
-        match self.map(RawValue::get) {
-            None | Some("null") => Ok(None),
-            Some(literal) if literal.starts_with('"') => Ok(Some(QueryParam {
-                literal: literal.to_owned(),
-                text: None,
-            })),
-            Some(_) => Err(()),
-        }
-    }
-}
-
 /// A request whose parameters passed their checks; it becomes async-graphql's request only
 /// when it is to be admitted, since a hit in the response cache needs nothing but its key.
 struct Checked {
-    /// The query's text, when it is already decoded (a GET's, a batch item's, or empty for a
-    /// persisted query's hash alone); else it is decoded from the key's literal.
-    query: Option<String>,
+    /// The query's text, or empty when only a persisted query's hash was sent.
+    query: String,
+    /// The persisted query's hash, when one was sent.
+    persisted: Option<String>,
+    operation: Option<String>,
     variables: Map<String, Value>,
     extensions: Vec<(String, async_graphql::Value)>,
 }
 
 impl Checked {
-    fn into_request(self, key: &CacheKey) -> Result<Request, HttpError> {
-        let query = match self.query {
-            Some(query) => query,
-            // A POST body's literal, which the JSON parser took as a string: it decodes.
-            None => serde_json::from_str(&key.query)
-                .map_err(|error| HttpError::InvalidJson(error.to_string()))?,
-        };
-        let mut request = Request::new(query).variables(async_graphql::Variables::from_json(
+    /// Its answer's key in the response cache (a GET's or a batch item's: a single POST is
+    /// looked up by its body's bytes).
+    fn cache_key(&self, today: chrono::NaiveDate) -> CacheKey {
+        CacheKey {
+            query: self.query.clone(),
+            persisted: self.persisted.clone(),
+            operation: self.operation.clone(),
+            variables: if self.variables.is_empty() {
+                "{}".to_owned()
+            } else {
+                Value::Object(self.variables.clone()).to_string()
+            },
+            today,
+        }
+    }
+
+    fn into_request(self) -> Request {
+        let mut request = Request::new(self.query).variables(async_graphql::Variables::from_json(
             Value::Object(self.variables),
         ));
-        if let Some(name) = &key.operation {
-            request = request.operation_name(name.clone());
-        }
+        request.operation_name = self.operation;
         request.extensions.extend(self.extensions);
-        Ok(request)
+        request
     }
 }
 
-/// Checks the parameters' types and makes the request's cache key.
-fn graphql_request(
-    params: Params<impl QueryValue>,
-    today: chrono::NaiveDate,
-) -> Result<(Checked, CacheKey), HttpError> {
+/// Checks the parameters' types.
+fn graphql_request(params: Params) -> Result<Checked, HttpError> {
     let extensions = match params.extensions {
         Value::Null => Map::new(),
         Value::Object(map) => map,
@@ -486,18 +450,15 @@ fn graphql_request(
         .and_then(|value| value.get("sha256Hash"))
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let query = match params.query.into_query() {
-        Ok(Some(query)) => query,
-        Ok(None) if persisted.is_some() => QueryParam {
-            literal: String::new(),
-            text: Some(String::new()),
-        },
-        Ok(None) => {
+    let query = match params.query {
+        Value::String(query) => query,
+        Value::Null if persisted.is_some() => String::new(),
+        Value::Null => {
             return Err(HttpError::BadRequest(
                 "the request has no `query` (a string)".into(),
             ));
         }
-        Err(()) => return Err(HttpError::BadRequest("`query` must be a string".into())),
+        _ => return Err(HttpError::BadRequest("`query` must be a string".into())),
     };
     let operation = match params.operation_name {
         Value::Null => None,
@@ -528,25 +489,13 @@ fn graphql_request(
             },
         )
         .collect::<Result<_, _>>()?;
-    let key = CacheKey {
-        query: query.literal,
+    Ok(Checked {
+        query,
         persisted,
         operation,
-        variables: if variables.is_empty() {
-            "{}".to_owned()
-        } else {
-            Value::Object(variables.clone()).to_string()
-        },
-        today,
-    };
-    Ok((
-        Checked {
-            query: query.text,
-            variables,
-            extensions,
-        },
-        key,
-    ))
+        variables,
+        extensions,
+    })
 }
 
 /// The answer to one operation.
@@ -585,14 +534,10 @@ async fn run(
     state: &AppState,
     client: &Client,
     checked: Checked,
-    parameters: &CacheKey,
     key: AnswerKey,
 ) -> Result<Outcome, HttpError> {
     Ok(
-        match state
-            .api
-            .admit(checked.into_request(parameters)?, Operations::Any)
-        {
+        match state.api.admit(checked.into_request(), Operations::Any) {
             Ok(admitted) => {
                 client.charge(state, admitted.measure.complexity)?;
                 execute(state, admitted, key).await
@@ -818,36 +763,31 @@ mod tests {
             query: Value::from("{ dataStarts }"),
             ..Params::default()
         };
-        let today = state.api.today();
-        let (checked, parameters) = graphql_request(params, today).expect("a request");
+        let checked = graphql_request(params).expect("a request");
         let key = AnswerKey::Body {
             bytes: Bytes::from_static(br#"{"query": "{ dataStarts }"}"#),
-            today,
+            today: state.api.today(),
         };
-        let future = run(&state, &Client(None), checked, &parameters, key);
+        let future = run(&state, &Client(None), checked, key);
         assert!(std::mem::size_of_val(&future) < 2048);
     }
 
-    /// A POST body's query is keyed by its literal, escapes and all, and decoded only for a
-    /// request; a batch item's (already decoded) is keyed by its re-encoded literal.
+    /// A batch item's (or a GET's) answer is keyed by its query's text, decoded, and its
+    /// variables as canonical JSON.
     #[test]
-    fn the_cache_keys_a_query_by_its_json_literal() {
+    fn the_cache_keys_a_query_by_its_text_and_variables() {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date");
-        let body = br#"{"query": "{ country\n{ name \u0020} }", "variables": {"b": 1, "a": 2}}"#;
-        let params: Params<Option<&RawValue>> = serde_json::from_slice(body).expect("params");
-        let (checked, key) = graphql_request(params, today).expect("a request");
-        assert_eq!(key.query, r#""{ country\n{ name \u0020} }""#);
+        let item: Value = serde_json::from_slice(
+            br#"{"query": "{ country\n{ name \u0020} }", "variables": {"b": 1, "a": 2}}"#,
+        )
+        .expect("JSON");
+        let checked =
+            graphql_request(Params::deserialize(item).expect("params")).expect("a request");
+        let key = checked.cache_key(today);
+        assert_eq!(key.query, "{ country\n{ name  } }");
         assert_eq!(key.variables, r#"{"a":2,"b":1}"#);
-        let request = checked.into_request(&key).expect("a request");
-        assert_eq!(request.query, "{ country\n{ name  } }");
-        let item = serde_json::json!({"query": "{ country\n{ name } }"});
-        let params = Params::<Value>::deserialize(item).expect("params");
-        let (checked, key) = graphql_request(params, today).expect("a request");
-        assert_eq!(key.query, r#""{ country\n{ name } }""#);
-        assert_eq!(
-            checked.into_request(&key).expect("a request").query,
-            "{ country\n{ name } }"
-        );
+        assert_eq!(key.today, today);
+        assert_eq!(checked.into_request().query, "{ country\n{ name  } }");
     }
 
     fn accept(value: &'static str) -> HeaderMap {
