@@ -149,15 +149,10 @@ impl Admitted {
                 ))
             }
         };
-        let mut request = self.request;
-        if let Some(doc) = match self.document {
-            Document::Cached(prepared) => Some(prepared.doc.clone()),
-            Document::Parsed(doc) => Some(doc),
-            Document::Taken => None,
-        } {
-            request.set_parsed_query(doc);
+        if let Some(doc) = self.take_document() {
+            self.request.set_parsed_query(doc);
         }
-        (request, order)
+        (self.request, order)
     }
 
     /// The answer's field order (as [`Admitted::into_request`] gives it).
