@@ -415,11 +415,8 @@ impl Checked {
             query: self.query.clone(),
             persisted: self.persisted.clone(),
             operation: self.operation.clone(),
-            variables: if self.variables.is_empty() {
-                "{}".to_owned()
-            } else {
-                Value::Object(self.variables.clone()).to_string()
-            },
+            // A map of JSON values, with string keys, always serializes; `{}` when empty.
+            variables: serde_json::to_string(&self.variables).unwrap_or_default(),
             today,
         }
     }
